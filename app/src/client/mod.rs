@@ -1,0 +1,9 @@
+//! Browser-only code: the IndexedDB outbox, the sync loop that empties it, and the service
+//! worker's registration and update flow.
+
+mod idb;
+mod sw;
+mod sync;
+
+pub use sw::apply_update;
+pub use sync::{save_check_in, start};

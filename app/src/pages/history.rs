@@ -1,0 +1,96 @@
+//! History: the check-ins the clinic has received.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::entries::{EntryView, list_my_entries};
+use crate::components::SyncStatus;
+
+#[component]
+pub fn HistoryPage() -> impl IntoView {
+    let entries = Resource::new(|| (), |_| list_my_entries());
+    view! {
+        <Title text="History · Stillpoint" />
+        <h1>"History"</h1>
+        <SyncStatus />
+        <h2>"Received by your clinic"</h2>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || {
+                entries
+                    .get()
+                    .map(|result| match result {
+                        Ok(list) if list.is_empty() => {
+                            view! { <p class="card">"Nothing yet. Your check-ins will show here once they are sent."</p> }
+                                .into_any()
+                        }
+                        Ok(list) => {
+                            view! {
+                                <ul class="entry-list" data-testid="history-list">
+                                    {list.into_iter().map(|entry| view! { <EntryItem entry /> }).collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        }
+                        Err(_) => {
+                            view! {
+                                <p class="card">
+                                    "Your history could not be loaded right now. If you are offline, it will show when you are back online."
+                                </p>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn EntryItem(entry: EntryView) -> impl IntoView {
+    let when = format_date(entry.recorded_at);
+    match entry.check_in {
+        Some(check_in) => {
+            let mood = check_in.mood_label();
+            view! {
+                <li class="card entry">
+                    <p class="entry-when">{when}</p>
+                    <p>{format!("Anxiety {} of 10 · Mood: {} · Slept {} hours", check_in.anxiety, mood, check_in.sleep_hours)}</p>
+                    {check_in.note.map(|note| view! { <p class="entry-note">{note}</p> })}
+                </li>
+            }
+                .into_any()
+        }
+        None => view! { <li class="card entry"><p class="entry-when">{when}</p></li> }.into_any(),
+    }
+}
+
+/// A date in UTC (the same on server and browser, so hydration matches).
+fn format_date(ms: i64) -> String {
+    let days = ms.div_euclid(86_400_000);
+    let (y, m, d) = civil_from_days(days);
+    let minutes = ms.rem_euclid(86_400_000) / 60_000;
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02} UTC", minutes / 60, minutes % 60)
+}
+
+/// Howard Hinnant's days-to-civil algorithm.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates_are_formatted_in_utc() {
+        assert_eq!(super::format_date(0), "1970-01-01 00:00 UTC");
+        assert_eq!(super::format_date(1_709_210_096_000), "2024-02-29 12:34 UTC");
+    }
+}

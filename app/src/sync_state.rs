@@ -1,0 +1,61 @@
+//! What the outbox and the sync loop show the patient: how many entries wait on this phone,
+//! when the last sync succeeded, and what went wrong. Signals start empty on the server and
+//! are filled in the browser once the outbox has been read.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// An entry the server refused, kept on the phone with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectedEntry {
+    pub id: String,
+    pub recorded_at: i64,
+    pub reason: String,
+}
+
+/// Reactive sync status, provided as context by `App`.
+#[derive(Debug, Clone, Copy)]
+pub struct SyncState {
+    /// Entries saved on this phone and not yet accepted by the server; `None` until read.
+    pub pending: RwSignal<Option<usize>>,
+    /// Entries the server refused, with reasons.
+    pub rejected: RwSignal<Vec<RejectedEntry>>,
+    /// When a sync last finished without error (unix ms).
+    pub last_sync: RwSignal<Option<i64>>,
+    /// The last problem, in words for the patient; cleared by a successful sync.
+    pub failure: RwSignal<Option<String>>,
+    /// A sync is under way.
+    pub syncing: RwSignal<bool>,
+    /// The browser reports no network.
+    pub offline: RwSignal<bool>,
+    /// A new app version is installed and waiting.
+    pub update_ready: RwSignal<bool>,
+    /// The app has hydrated, so buttons that need code work.
+    pub ready: RwSignal<bool>,
+}
+
+impl SyncState {
+    pub fn new() -> Self {
+        Self {
+            pending: RwSignal::new(None),
+            rejected: RwSignal::new(Vec::new()),
+            last_sync: RwSignal::new(None),
+            failure: RwSignal::new(None),
+            syncing: RwSignal::new(false),
+            offline: RwSignal::new(false),
+            update_ready: RwSignal::new(false),
+            ready: RwSignal::new(false),
+        }
+    }
+}
+
+impl Default for SyncState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The sync state from context (a fresh, empty one if absent).
+pub fn use_sync_state() -> SyncState {
+    use_context::<SyncState>().unwrap_or_default()
+}

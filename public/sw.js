@@ -1,0 +1,83 @@
+// Stillpoint service worker. The server fills in the version and the precache list (the
+// shell pages and the hashed bundles of this build) when it serves this file.
+'use strict';
+
+const VERSION = '__STILLPOINT_VERSION__';
+const PRECACHE = __STILLPOINT_PRECACHE__;
+const CACHE = `stillpoint-${VERSION}`;
+const OFFLINE_PAGE = '/offline';
+
+self.addEventListener('install', (event) => {
+  // `cache: 'reload'` bypasses the HTTP cache so the precache holds this build's files.
+  event.waitUntil(
+    caches.open(CACHE).then((cache) =>
+      cache.addAll(PRECACHE.map((url) => new Request(url, { cache: 'reload', credentials: 'same-origin' })))
+    )
+  );
+  // No skipWaiting here: a new version waits until the page offers "Update now".
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('stillpoint-') && k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim())
+  );
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data === 'skip-waiting') {
+    self.skipWaiting();
+  }
+});
+
+async function fromNetworkThenCache(request) {
+  const cache = await caches.open(CACHE);
+  try {
+    const response = await fetch(request);
+    if (response.ok && response.type === 'basic') {
+      await cache.put(request, response.clone());
+    }
+    return response;
+  } catch (offline) {
+    const cached = await cache.match(request, { ignoreVary: true });
+    if (cached) {
+      return cached;
+    }
+    const fallback = await cache.match(OFFLINE_PAGE);
+    return fallback || new Response('You are offline.', { status: 503, headers: { 'Content-Type': 'text/plain' } });
+  }
+}
+
+async function fromCacheThenNetwork(request) {
+  const cached = await caches.match(request, { ignoreVary: true });
+  if (cached) {
+    return cached;
+  }
+  const response = await fetch(request);
+  if (response.ok && response.type === 'basic') {
+    const cache = await caches.open(CACHE);
+    await cache.put(request, response.clone());
+  }
+  return response;
+}
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== self.location.origin) {
+    return;
+  }
+  // The API is never cached: the outbox handles offline writes.
+  if (url.pathname.startsWith('/api/') || url.pathname === '/healthz' || url.pathname === '/readyz') {
+    return;
+  }
+  if (request.mode === 'navigate') {
+    event.respondWith(fromNetworkThenCache(request));
+    return;
+  }
+  if (url.pathname.startsWith('/pkg/') || url.pathname.startsWith('/icons/') || url.pathname === '/manifest.webmanifest') {
+    event.respondWith(fromCacheThenNetwork(request));
+  }
+});

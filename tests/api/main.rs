@@ -1,0 +1,7 @@
+//! API tests against the real server on a loopback port, each with a fresh database.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod health;
+mod sync;
