@@ -1,0 +1,63 @@
+// The PWA shell: manifest and service worker content types, Chrome's own installability
+// verdict, the offline page, and the crisis page opening offline.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { freePort, tempDir, startServer, stopServer, launchPhone, waitForServiceWorker, screenshotPath } from './harness.mjs';
+
+let server;
+let dataDir;
+let phone;
+
+before(async () => {
+  dataDir = tempDir('data');
+  server = await startServer({ port: await freePort(), dataDir });
+  phone = await launchPhone();
+});
+
+after(async () => {
+  await phone?.close();
+  if (server) await stopServer(server);
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('the manifest and service worker are served with the right content types', async () => {
+  const page = await phone.context.newPage();
+  const manifest = await page.request.get(`${server.base}/manifest.webmanifest`);
+  assert.equal(manifest.headers()['content-type'], 'application/manifest+json');
+  const sw = await page.request.get(`${server.base}/sw.js`);
+  assert.match(sw.headers()['content-type'], /^text\/javascript/);
+  const body = await sw.text();
+  assert.match(body, /\/pkg\/stillpoint\.[^"]+\.wasm/, 'the precache lists the hashed wasm bundle');
+  await page.close();
+});
+
+test('Chrome reports the app installable (CDP Page.getInstallabilityErrors is empty)', async () => {
+  const page = await phone.context.newPage();
+  await page.goto(`${server.base}/`);
+  await waitForServiceWorker(page);
+  const cdp = await phone.context.newCDPSession(page);
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  assert.deepEqual(installabilityErrors, [], JSON.stringify(installabilityErrors));
+  const { errors } = await cdp.send('Page.getAppManifest');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('offline, the crisis page opens from the cache and an unvisited page shows the offline page', async () => {
+  const page = await phone.context.newPage();
+  await page.goto(`${server.base}/`);
+  await waitForServiceWorker(page);
+  await phone.context.setOffline(true);
+  try {
+    await page.getByRole('link', { name: 'Need help now?' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Need help now?' }).waitFor();
+    assert.ok(await page.getByRole('link', { name: 'Call 988' }).isVisible());
+    await page.screenshot({ path: screenshotPath('crisis-offline'), fullPage: true });
+    await page.goto(`${server.base}/never-visited`);
+    await page.getByRole('heading', { level: 1, name: 'You are offline' }).waitFor();
+  } finally {
+    await phone.context.setOffline(false);
+  }
+  await page.close();
+});
