@@ -10,7 +10,8 @@ use leptos_router::{
 
 use crate::components::{AppHeader, BottomNav, UpdateBanner};
 use crate::pages::{
-    CheckInPage, CrisisPage, HistoryPage, NotFoundPage, OfflinePage, PracticePage, PreparePage, TodayPage,
+    CheckInPage, CrisisPage, HistoryPage, NotFoundPage, OfflinePage, PracticePage, PreparePage,
+    TodayPage,
 };
 use crate::sync_state::SyncState;
 

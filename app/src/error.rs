@@ -37,11 +37,16 @@ pub enum AppError {
 
 impl AppError {
     pub fn bad_request(message: impl Into<String>) -> Self {
-        Self::BadRequest { message: message.into() }
+        Self::BadRequest {
+            message: message.into(),
+        }
     }
 
     pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::Validation { field: field.into(), message: message.into() }
+        Self::Validation {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 
     /// The HTTP status this error is answered with.
@@ -95,8 +100,8 @@ pub fn set_response_status(err: &AppError) {
 #[cfg(feature = "ssr")]
 impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
-        let status =
-            http::StatusCode::from_u16(self.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        let status = http::StatusCode::from_u16(self.status())
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::json!({ "error": self, "message": self.to_string() });
         (status, axum::Json(body)).into_response()
     }

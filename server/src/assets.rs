@@ -12,8 +12,12 @@ use axum::routing::get;
 /// Pages the service worker stores at install, so they open offline on first need.
 const PRECACHED_PAGES: [&str; 4] = ["/", "/check-in", "/crisis", "/offline"];
 /// Static files the service worker stores at install.
-const PRECACHED_FILES: [&str; 4] =
-    ["/manifest.webmanifest", "/icons/icon-192.png", "/icons/icon-512.png", "/icons/maskable-512.png"];
+const PRECACHED_FILES: [&str; 4] = [
+    "/manifest.webmanifest",
+    "/icons/icon-192.png",
+    "/icons/icon-512.png",
+    "/icons/maskable-512.png",
+];
 
 /// What the server knows about the built front end.
 #[derive(Debug, Clone, Default)]
@@ -56,7 +60,11 @@ impl Assets {
             ),
             _ => (
                 false,
-                vec!["/pkg/stillpoint.js".into(), "/pkg/stillpoint_bg.wasm".into(), "/pkg/stillpoint.css".into()],
+                vec![
+                    "/pkg/stillpoint.js".into(),
+                    "/pkg/stillpoint_bg.wasm".into(),
+                    "/pkg/stillpoint.css".into(),
+                ],
             ),
         };
         let template = std::fs::read_to_string(site_root.join("sw.js")).ok();
@@ -79,7 +87,13 @@ impl Assets {
                 &serde_json::to_string(&precache).unwrap_or_else(|_| "[]".into()),
             )
         });
-        Assets { hashed, bundle, service_worker, manifest, version }
+        Assets {
+            hashed,
+            bundle,
+            service_worker,
+            manifest,
+            version,
+        }
     }
 }
 
@@ -117,7 +131,11 @@ pub fn routes<S: Clone + Send + Sync + 'static>(assets: Arc<Assets>) -> Router<S
             "/manifest.webmanifest",
             get(move || async move {
                 match &assets.manifest {
-                    Some(body) => (StatusCode::OK, [(header::CONTENT_TYPE, "application/manifest+json")], body.clone())
+                    Some(body) => (
+                        StatusCode::OK,
+                        [(header::CONTENT_TYPE, "application/manifest+json")],
+                        body.clone(),
+                    )
                         .into_response(),
                     None => StatusCode::NOT_FOUND.into_response(),
                 }

@@ -91,23 +91,38 @@ impl Config {
     /// Creates the data folder if needed and proves it is writable.
     pub fn prepare_data_dir(&self) -> Result<(), String> {
         let dir = &self.data_dir;
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("the data folder {} could not be created ({})", dir.display(), plain(&e)))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            format!(
+                "the data folder {} could not be created ({})",
+                dir.display(),
+                plain(&e)
+            )
+        })?;
         let probe = dir.join(".write-test");
-        std::fs::write(&probe, b"ok")
-            .map_err(|e| format!("the data folder {} is not writable ({})", dir.display(), plain(&e)))?;
+        std::fs::write(&probe, b"ok").map_err(|e| {
+            format!(
+                "the data folder {} is not writable ({})",
+                dir.display(),
+                plain(&e)
+            )
+        })?;
         let _ = std::fs::remove_file(probe);
         Ok(())
     }
 
     /// Whether the public origin is HTTPS (then cookies are Secure and HSTS is sent).
     pub fn is_https(&self) -> bool {
-        self.public_origin.as_deref().is_some_and(|o| o.starts_with("https://"))
+        self.public_origin
+            .as_deref()
+            .is_some_and(|o| o.starts_with("https://"))
     }
 }
 
 /// An I/O error without the "(os error 13)" tail.
 fn plain(err: &std::io::Error) -> String {
     let text = err.to_string();
-    text.split(" (os error").next().unwrap_or(&text).to_lowercase()
+    text.split(" (os error")
+        .next()
+        .unwrap_or(&text)
+        .to_lowercase()
 }

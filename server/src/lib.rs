@@ -54,7 +54,9 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, Assets)> 
     let db = Db::connect(&url)
         .await
         .map_err(|e| anyhow::anyhow!("the database could not be opened ({e})"))?;
-    db.migrate().await.map_err(|e| anyhow::anyhow!("the database could not be prepared ({e})"))?;
+    db.migrate()
+        .await
+        .map_err(|e| anyhow::anyhow!("the database could not be prepared ({e})"))?;
     let version = db.server_version().await.unwrap_or_default();
     tracing::info!(backend = db.backend(), version = %version, "database ready");
     ensure_demo_patient(&db)
@@ -63,13 +65,24 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, Assets)> 
 
     let crisis = match &config.crisis_resources {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("the crisis resources file {} could not be read", path.display()))?;
-            let parsed: CrisisResources = serde_json::from_str(&text)
-                .map_err(|e| anyhow::anyhow!("the crisis resources file {} is not valid ({e})", path.display()))?;
-            parsed
-                .validate()
-                .map_err(|e| anyhow::anyhow!("the crisis resources file {} is not valid: {e}", path.display()))?;
+            let text = std::fs::read_to_string(path).with_context(|| {
+                format!(
+                    "the crisis resources file {} could not be read",
+                    path.display()
+                )
+            })?;
+            let parsed: CrisisResources = serde_json::from_str(&text).map_err(|e| {
+                anyhow::anyhow!(
+                    "the crisis resources file {} is not valid ({e})",
+                    path.display()
+                )
+            })?;
+            parsed.validate().map_err(|e| {
+                anyhow::anyhow!(
+                    "the crisis resources file {} is not valid: {e}",
+                    path.display()
+                )
+            })?;
             parsed
         }
         None => CrisisResources::default(),
@@ -83,7 +96,14 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, Assets)> 
         .site_addr(config.addr)
         .hash_files(assets.hashed)
         .build();
-    Ok((AppState { leptos_options, db, crisis: Arc::new(crisis) }, assets))
+    Ok((
+        AppState {
+            leptos_options,
+            db,
+            crisis: Arc::new(crisis),
+        },
+        assets,
+    ))
 }
 
 /// The full application router with every middleware.
@@ -134,10 +154,16 @@ pub fn router(state: AppState, assets: Assets, settings: ServerSettings) -> Rout
 /// `/readyz`: 200 when the database answers, 503 when it does not.
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, axum::Json(serde_json::json!({ "status": "ready" }))),
+        Ok(()) => (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({ "status": "ready" })),
+        ),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({ "status": "unavailable" })))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({ "status": "unavailable" })),
+            )
         }
     }
 }
@@ -148,7 +174,9 @@ pub async fn run(
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app.into_make_service()).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app.into_make_service())
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -29,7 +29,11 @@ pub fn content_security_policy(nonce: &str) -> String {
 }
 
 /// Mints a nonce for the renderer, then sets security and cache headers on the response.
-pub async fn headers(State(policy): State<Policy>, mut request: Request, next: Next) -> Response<Body> {
+pub async fn headers(
+    State(policy): State<Policy>,
+    mut request: Request,
+    next: Next,
+) -> Response<Body> {
     let nonce = uuid::Uuid::new_v4().simple().to_string();
     request.extensions_mut().insert(CspNonce(nonce.clone()));
     let path = request.uri().path().to_owned();
@@ -39,14 +43,28 @@ pub async fn headers(State(policy): State<Policy>, mut request: Request, next: N
     if let Ok(csp) = HeaderValue::from_str(&content_security_policy(&nonce)) {
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
-    headers.insert("cross-origin-resource-policy", HeaderValue::from_static("same-origin"));
+    headers.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("same-origin"),
+    );
     headers.insert(
         "permissions-policy",
-        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"),
+        HeaderValue::from_static(
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+        ),
     );
     if policy.https {
         headers.insert(
@@ -59,15 +77,16 @@ pub async fn headers(State(policy): State<Policy>, mut request: Request, next: N
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("text/html"));
-        let rule = if path.starts_with("/api/") || is_html || path == "/readyz" || path == "/healthz" {
-            "no-store"
-        } else if path.starts_with("/pkg/") && policy.hashed_assets {
-            "public, max-age=31536000, immutable"
-        } else if path == "/sw.js" || path.starts_with("/pkg/") {
-            "no-cache"
-        } else {
-            "public, max-age=3600"
-        };
+        let rule =
+            if path.starts_with("/api/") || is_html || path == "/readyz" || path == "/healthz" {
+                "no-store"
+            } else if path.starts_with("/pkg/") && policy.hashed_assets {
+                "public, max-age=31536000, immutable"
+            } else if path == "/sw.js" || path.starts_with("/pkg/") {
+                "no-cache"
+            } else {
+                "public, max-age=3600"
+            };
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(rule));
     }
     response

@@ -4,7 +4,12 @@ use crate::support::{check_in_entry, count_server_panics, now_ms, server_panics,
 use app::auth::DEMO_PATIENT_ID;
 
 fn statuses(body: &Value) -> Vec<String> {
-    body["results"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap().to_string()).collect()
+    body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -16,8 +21,18 @@ async fn a_batch_of_valid_entries_is_stored() {
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
     assert_eq!(statuses(&body), ["accepted", "accepted", "accepted"]);
-    assert_eq!(app.db.count_entries_for_patient(DEMO_PATIENT_ID).await.unwrap(), 3);
-    let stored = app.db.get_entry(batch["entries"][1]["id"].as_str().unwrap()).await.unwrap();
+    assert_eq!(
+        app.db
+            .count_entries_for_patient(DEMO_PATIENT_ID)
+            .await
+            .unwrap(),
+        3
+    );
+    let stored = app
+        .db
+        .get_entry(batch["entries"][1]["id"].as_str().unwrap())
+        .await
+        .unwrap();
     assert_eq!(stored.kind, "check_in");
     assert_eq!(stored.patient_id, DEMO_PATIENT_ID);
     assert!(stored.payload.contains("\"anxiety\":5"));
@@ -35,7 +50,13 @@ async fn submitting_the_same_batch_twice_stores_it_once_and_answers_duplicate() 
     assert_eq!(second.status(), 200);
     let second: Value = second.json().await.unwrap();
     assert_eq!(statuses(&second), ["duplicate", "duplicate"]);
-    assert_eq!(app.db.count_entries_for_patient(DEMO_PATIENT_ID).await.unwrap(), 2);
+    assert_eq!(
+        app.db
+            .count_entries_for_patient(DEMO_PATIENT_ID)
+            .await
+            .unwrap(),
+        2
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -50,8 +71,17 @@ async fn one_invalid_entry_is_rejected_with_its_reason_and_the_rest_are_stored()
     let rejected = &body["results"][1];
     assert_eq!(rejected["id"], bad["id"]);
     assert_eq!(rejected["field"], "mood");
-    assert!(rejected["reason"].as_str().unwrap().contains("Mood"), "{rejected}");
-    assert_eq!(app.db.count_entries_for_patient(DEMO_PATIENT_ID).await.unwrap(), 2);
+    assert!(
+        rejected["reason"].as_str().unwrap().contains("Mood"),
+        "{rejected}"
+    );
+    assert_eq!(
+        app.db
+            .count_entries_for_patient(DEMO_PATIENT_ID)
+            .await
+            .unwrap(),
+        2
+    );
     assert!(app.db.get_entry(bad["id"].as_str().unwrap()).await.is_err());
     assert_eq!(server_panics(), 0);
 }
@@ -59,31 +89,64 @@ async fn one_invalid_entry_is_rejected_with_its_reason_and_the_rest_are_stored()
 #[tokio::test]
 async fn anxiety_of_eleven_or_minus_one_is_rejected() {
     let app = spawn_app().await;
-    let body: Value =
-        app.post_sync(&json!({ "entries": [check_in_entry(11), check_in_entry(-1), check_in_entry(10)] })).await.json().await.unwrap();
+    let body: Value = app
+        .post_sync(
+            &json!({ "entries": [check_in_entry(11), check_in_entry(-1), check_in_entry(10)] }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(statuses(&body), ["rejected", "rejected", "accepted"]);
     for result in &body["results"].as_array().unwrap()[..2] {
         assert_eq!(result["field"], "anxiety");
-        assert_eq!(result["reason"], "Anxiety must be a whole number from 0 to 10.");
+        assert_eq!(
+            result["reason"],
+            "Anxiety must be a whole number from 0 to 10."
+        );
     }
-    assert_eq!(app.db.count_entries_for_patient(DEMO_PATIENT_ID).await.unwrap(), 1);
+    assert_eq!(
+        app.db
+            .count_entries_for_patient(DEMO_PATIENT_ID)
+            .await
+            .unwrap(),
+        1
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_json_gets_400_with_a_message_and_stores_nothing() {
     count_server_panics();
     let app = spawn_app().await;
-    let response = app.post_sync_raw(r#"{"entries": [ {"id": "#, "application/json").await;
+    let response = app
+        .post_sync_raw(r#"{"entries": [ {"id": "#, "application/json")
+        .await;
     assert_eq!(response.status(), 400);
     let body: Value = response.json().await.unwrap();
-    assert!(body["message"].as_str().unwrap().contains("not valid JSON"), "{body}");
-    let wrong_shape = app.post_sync_raw(r#"{"entries": "lots"}"#, "application/json").await;
+    assert!(
+        body["message"].as_str().unwrap().contains("not valid JSON"),
+        "{body}"
+    );
+    let wrong_shape = app
+        .post_sync_raw(r#"{"entries": "lots"}"#, "application/json")
+        .await;
     assert_eq!(wrong_shape.status(), 400);
     let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
-    assert_eq!(app.post_sync_raw(deep, "application/json").await.status(), 400);
-    let not_utf8 = app.post_sync_raw(vec![b'{', 0xff, 0xfe, b'}'], "application/json").await;
+    assert_eq!(
+        app.post_sync_raw(deep, "application/json").await.status(),
+        400
+    );
+    let not_utf8 = app
+        .post_sync_raw(vec![b'{', 0xff, 0xfe, b'}'], "application/json")
+        .await;
     assert_eq!(not_utf8.status(), 400);
-    assert_eq!(app.db.count_entries_for_patient(DEMO_PATIENT_ID).await.unwrap(), 0);
+    assert_eq!(
+        app.db
+            .count_entries_for_patient(DEMO_PATIENT_ID)
+            .await
+            .unwrap(),
+        0
+    );
     assert_eq!(server_panics(), 0);
 }
 
@@ -91,11 +154,21 @@ async fn malformed_json_gets_400_with_a_message_and_stores_nothing() {
 async fn an_oversize_body_gets_413_and_earlier_entries_stay() {
     count_server_panics();
     let app = spawn_app().await;
-    app.post_sync(&json!({ "entries": [check_in_entry(3)] })).await;
-    let huge = format!(r#"{{"entries": [], "pad": "{}"}}"#, "x".repeat(2 * 1024 * 1024));
+    app.post_sync(&json!({ "entries": [check_in_entry(3)] }))
+        .await;
+    let huge = format!(
+        r#"{{"entries": [], "pad": "{}"}}"#,
+        "x".repeat(2 * 1024 * 1024)
+    );
     let response = app.post_sync_raw(huge, "application/json").await;
     assert_eq!(response.status(), 413);
-    assert_eq!(app.db.count_entries_for_patient(DEMO_PATIENT_ID).await.unwrap(), 1);
+    assert_eq!(
+        app.db
+            .count_entries_for_patient(DEMO_PATIENT_ID)
+            .await
+            .unwrap(),
+        1
+    );
     assert_eq!(server_panics(), 0);
 }
 
@@ -116,20 +189,36 @@ async fn more_than_a_hundred_entries_in_one_batch_is_refused_naming_the_limit() 
     assert_eq!(response.status(), 422);
     let body: Value = response.json().await.unwrap();
     assert!(body["message"].as_str().unwrap().contains("100"));
-    assert_eq!(app.db.count_entries_for_patient(DEMO_PATIENT_ID).await.unwrap(), 0);
+    assert_eq!(
+        app.db
+            .count_entries_for_patient(DEMO_PATIENT_ID)
+            .await
+            .unwrap(),
+        0
+    );
 }
 
 #[tokio::test]
 async fn the_same_id_with_different_content_is_rejected_and_the_original_kept() {
     let app = spawn_app().await;
     let original = check_in_entry(2);
-    app.post_sync(&json!({ "entries": [original.clone()] })).await;
+    app.post_sync(&json!({ "entries": [original.clone()] }))
+        .await;
     let mut changed = original.clone();
     changed["payload"]["anxiety"] = json!(8);
-    let body: Value = app.post_sync(&json!({ "entries": [changed] })).await.json().await.unwrap();
+    let body: Value = app
+        .post_sync(&json!({ "entries": [changed] }))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(statuses(&body), ["rejected"]);
     assert_eq!(body["results"][0]["field"], "id");
-    let stored = app.db.get_entry(original["id"].as_str().unwrap()).await.unwrap();
+    let stored = app
+        .db
+        .get_entry(original["id"].as_str().unwrap())
+        .await
+        .unwrap();
     assert!(stored.payload.contains("\"anxiety\":2"));
 }
 
@@ -140,10 +229,25 @@ async fn owner_and_derived_fields_from_the_client_are_refused() {
     with_owner["patient_id"] = json!("someone-else");
     let mut with_score = check_in_entry(2);
     with_score["payload"]["score_total"] = json!(21);
-    let body: Value = app.post_sync(&json!({ "entries": [with_owner, with_score] })).await.json().await.unwrap();
+    let body: Value = app
+        .post_sync(&json!({ "entries": [with_owner, with_score] }))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(statuses(&body), ["rejected", "rejected"]);
-    assert!(body["results"][0]["reason"].as_str().unwrap().contains("patient_id"));
-    assert!(body["results"][1]["reason"].as_str().unwrap().contains("score_total"));
+    assert!(
+        body["results"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("patient_id")
+    );
+    assert!(
+        body["results"][1]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("score_total")
+    );
 }
 
 #[tokio::test]
@@ -151,7 +255,12 @@ async fn timestamps_in_the_future_are_refused_and_offline_backfill_is_marked_lat
     let app = spawn_app().await;
     let mut future = check_in_entry(2);
     future["recorded_at"] = json!(now_ms() + 60 * 60 * 1000);
-    let body: Value = app.post_sync(&json!({ "entries": [future] })).await.json().await.unwrap();
+    let body: Value = app
+        .post_sync(&json!({ "entries": [future] }))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(statuses(&body), ["rejected"]);
     assert_eq!(body["results"][0]["field"], "recorded_at");
 }
@@ -162,17 +271,32 @@ async fn free_text_with_html_is_stored_as_written_and_rendered_escaped() {
     let mut entry = check_in_entry(2);
     entry["payload"]["note"] = json!("<script>alert('x')</script> & more");
     app.post_sync(&json!({ "entries": [entry.clone()] })).await;
-    let stored = app.db.get_entry(entry["id"].as_str().unwrap()).await.unwrap();
-    assert!(stored.payload.contains("<script>alert('x')</script> & more"));
+    let stored = app
+        .db
+        .get_entry(entry["id"].as_str().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        stored
+            .payload
+            .contains("<script>alert('x')</script> & more")
+    );
     let html = app.get("/history").await.text().await.unwrap();
-    assert!(!html.contains("<script>alert('x')</script>"), "note must be escaped");
-    assert!(html.contains("&lt;script&gt;alert"), "escaped note is shown");
+    assert!(
+        !html.contains("<script>alert('x')</script>"),
+        "note must be escaped"
+    );
+    assert!(
+        html.contains("&lt;script&gt;alert"),
+        "escaped note is shown"
+    );
 }
 
 #[tokio::test]
 async fn the_history_server_function_lists_the_patients_entries() {
     let app = spawn_app().await;
-    app.post_sync(&json!({ "entries": [check_in_entry(6), check_in_entry(7)] })).await;
+    app.post_sync(&json!({ "entries": [check_in_entry(6), check_in_entry(7)] }))
+        .await;
     let response = app
         .client
         .post(format!("{}/api/entries/list", app.address))

@@ -18,16 +18,26 @@ async fn sqlite() -> TestDb {
     let url = format!("sqlite://{}", dir.0.join("contract.db").display());
     let db = Db::connect(&url).await.expect("connect sqlite");
     db.migrate().await.expect("migrate sqlite");
-    TestDb { db, _dir: Some(dir) }
+    TestDb {
+        db,
+        _dir: Some(dir),
+    }
 }
 
 /// A fresh schema in the test PostgreSQL database, or `None` when none is configured.
 async fn postgres() -> Option<TestDb> {
-    let base = std::env::var("TEST_POSTGRES_URL").ok().filter(|s| !s.is_empty())?;
+    let base = std::env::var("TEST_POSTGRES_URL")
+        .ok()
+        .filter(|s| !s.is_empty())?;
     let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
-    let admin = Db::connect(&base).await.expect("TEST_POSTGRES_URL is set but PostgreSQL is unreachable");
+    let admin = Db::connect(&base)
+        .await
+        .expect("TEST_POSTGRES_URL is set but PostgreSQL is unreachable");
     if let Db::Postgres(pool) = &admin {
-        sqlx::query(sqlx::AssertSqlSafe(format!("create schema {schema}"))).execute(pool).await.expect("create schema");
+        sqlx::query(sqlx::AssertSqlSafe(format!("create schema {schema}")))
+            .execute(pool)
+            .await
+            .expect("create schema");
     }
     admin.close().await;
     let separator = if base.contains('?') { '&' } else { '?' };
@@ -73,7 +83,12 @@ contract!(
 );
 
 fn user(id: &str) -> NewUser {
-    NewUser { id: id.into(), role: "patient".into(), display_name: format!("Patient {id}"), created_at: 1_000 }
+    NewUser {
+        id: id.into(),
+        role: "patient".into(),
+        display_name: format!("Patient {id}"),
+        created_at: 1_000,
+    }
 }
 
 fn entry(id: &str, patient: &str, recorded_at: i64) -> NewEntry {
@@ -85,7 +100,10 @@ fn entry(id: &str, patient: &str, recorded_at: i64) -> NewEntry {
         recorded_at,
         received_at: recorded_at + 5,
         late: false,
-        payload: format!(r#"{{"anxiety":{},"mood":3,"sleep_hours":7.0}}"#, recorded_at % 10),
+        payload: format!(
+            r#"{{"anxiety":{},"mood":3,"sleep_hours":7.0}}"#,
+            recorded_at % 10
+        ),
     }
 }
 
@@ -96,11 +114,23 @@ async fn connects_migrates_and_answers_ping(db: &Db) {
     if db.backend() == "sqlite" {
         // sqlx 0.8's bundled 3.46 has the WAL-reset bug; we need 3.51.3 or later.
         let parts: Vec<u32> = version.split('.').map(|p| p.parse().unwrap()).collect();
-        assert!(parts >= vec![3, 51, 3], "bundled SQLite {version} is too old");
+        assert!(
+            parts >= vec![3, 51, 3],
+            "bundled SQLite {version} is too old"
+        );
         if let Db::Sqlite { writer, .. } = db {
-            let journal: String = sqlx::query_scalar("pragma journal_mode").fetch_one(writer).await.unwrap();
-            let synchronous: i64 = sqlx::query_scalar("pragma synchronous").fetch_one(writer).await.unwrap();
-            let foreign_keys: i64 = sqlx::query_scalar("pragma foreign_keys").fetch_one(writer).await.unwrap();
+            let journal: String = sqlx::query_scalar("pragma journal_mode")
+                .fetch_one(writer)
+                .await
+                .unwrap();
+            let synchronous: i64 = sqlx::query_scalar("pragma synchronous")
+                .fetch_one(writer)
+                .await
+                .unwrap();
+            let foreign_keys: i64 = sqlx::query_scalar("pragma foreign_keys")
+                .fetch_one(writer)
+                .await
+                .unwrap();
             assert_eq!(journal, "wal");
             assert_eq!(synchronous, 2, "synchronous=FULL");
             assert_eq!(foreign_keys, 1);
@@ -125,17 +155,26 @@ async fn users_are_inserted_and_read_back(db: &Db) {
 
 async fn a_duplicate_user_id_is_a_conflict(db: &Db) {
     db.insert_user(&user("u1")).await.unwrap();
-    assert!(matches!(db.insert_user(&user("u1")).await, Err(DbError::Conflict)));
+    assert!(matches!(
+        db.insert_user(&user("u1")).await,
+        Err(DbError::Conflict)
+    ));
 }
 
 async fn a_missing_user_is_not_found(db: &Db) {
-    assert!(matches!(db.get_user("nobody").await, Err(DbError::NotFound)));
+    assert!(matches!(
+        db.get_user("nobody").await,
+        Err(DbError::NotFound)
+    ));
 }
 
 async fn an_entry_is_inserted_once_and_conflicts_return_the_original(db: &Db) {
     db.insert_user(&user("p1")).await.unwrap();
     let first = entry("e1", "p1", 10_000);
-    assert_eq!(db.insert_entry(&first).await.unwrap(), InsertOutcome::Inserted);
+    assert_eq!(
+        db.insert_entry(&first).await.unwrap(),
+        InsertOutcome::Inserted
+    );
     let mut changed = first.clone();
     changed.payload = r#"{"anxiety":9,"mood":1,"sleep_hours":2.0}"#.into();
     match db.insert_entry(&changed).await.unwrap() {
@@ -150,7 +189,10 @@ async fn an_entry_is_inserted_once_and_conflicts_return_the_original(db: &Db) {
     assert_eq!(stored.received_at, 10_005);
     assert!(!stored.late);
     assert_eq!(db.count_entries_for_patient("p1").await.unwrap(), 1);
-    assert!(matches!(db.get_entry("missing").await, Err(DbError::NotFound)));
+    assert!(matches!(
+        db.get_entry("missing").await,
+        Err(DbError::NotFound)
+    ));
 }
 
 async fn entries_are_listed_newest_first_and_counted_per_patient(db: &Db) {
@@ -163,12 +205,20 @@ async fn entries_are_listed_newest_first_and_counted_per_patient(db: &Db) {
     late.late = true;
     db.insert_entry(&late).await.unwrap();
     let list = db.list_entries_for_patient("p1", 10).await.unwrap();
-    assert_eq!(list.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["b", "c", "a"]);
+    assert_eq!(
+        list.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
+        ["b", "c", "a"]
+    );
     assert_eq!(db.list_entries_for_patient("p1", 2).await.unwrap().len(), 2);
     assert_eq!(db.count_entries_for_patient("p1").await.unwrap(), 3);
     assert_eq!(db.count_entries_for_patient("p2").await.unwrap(), 1);
     assert!(db.get_entry("d").await.unwrap().late);
-    assert!(db.list_entries_for_patient("nobody", 10).await.unwrap().is_empty());
+    assert!(
+        db.list_entries_for_patient("nobody", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn an_entry_for_an_unknown_patient_is_refused_by_the_foreign_key(db: &Db) {

@@ -62,7 +62,9 @@ pub async fn spawn_app_with(extra: &[&str]) -> TestApp {
     args.extend(extra.iter().map(|s| s.to_string()));
     let config = Config::try_parse_from(args).expect("valid test config");
     config.validate().expect("config validates");
-    let listener = tokio::net::TcpListener::bind(config.addr).await.expect("bind");
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .expect("bind");
     let address = format!("http://{}", listener.local_addr().expect("addr"));
     let (state, assets) = server::build_state(&config).await.expect("state");
     let db = state.db.clone();
@@ -74,7 +76,12 @@ pub async fn spawn_app_with(extra: &[&str]) -> TestApp {
     let router = server::router(state, assets, settings);
     tokio::spawn(server::run(listener, router, std::future::pending()));
     let client = reqwest::Client::builder().build().expect("client");
-    TestApp { address, client, db, _dir: dir }
+    TestApp {
+        address,
+        client,
+        db,
+        _dir: dir,
+    }
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -91,7 +98,11 @@ impl TestApp {
             .expect("request")
     }
 
-    pub async fn post_sync_raw(&self, body: impl Into<reqwest::Body>, content_type: &str) -> reqwest::Response {
+    pub async fn post_sync_raw(
+        &self,
+        body: impl Into<reqwest::Body>,
+        content_type: &str,
+    ) -> reqwest::Response {
         self.client
             .post(format!("{}/api/sync", self.address))
             .header("content-type", content_type)
@@ -102,7 +113,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(format!("{}{}", self.address, path)).send().await.expect("request")
+        self.client
+            .get(format!("{}{}", self.address, path))
+            .send()
+            .await
+            .expect("request")
     }
 }
 
@@ -122,7 +137,6 @@ pub fn check_in_entry(anxiety: i64) -> serde_json::Value {
     })
 }
 
-
 static PANICS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 static HOOK: std::sync::Once = std::sync::Once::new();
 
@@ -133,7 +147,10 @@ pub fn count_server_panics() {
     HOOK.call_once(|| {
         let default = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if std::thread::current().name().is_some_and(|n| n.starts_with("tokio-runtime-worker")) {
+            if std::thread::current()
+                .name()
+                .is_some_and(|n| n.starts_with("tokio-runtime-worker"))
+            {
                 PANICS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             }
             default(info);

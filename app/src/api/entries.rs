@@ -29,11 +29,16 @@ pub async fn list_my_entries() -> Result<Vec<EntryView>, AppError> {
         let state = crate::state::app_state()?;
         let parts: http::request::Parts = use_context().ok_or(AppError::Internal)?;
         let patient = crate::auth::current_patient(&state.db, &parts).await?;
-        let rows = state.db.list_entries_for_patient(&patient.id, RECENT_LIMIT).await?;
+        let rows = state
+            .db
+            .list_entries_for_patient(&patient.id, RECENT_LIMIT)
+            .await?;
         Ok(rows
             .into_iter()
             .map(|row| EntryView {
-                check_in: (row.kind == "check_in").then(|| serde_json::from_str(&row.payload).ok()).flatten(),
+                check_in: (row.kind == "check_in")
+                    .then(|| serde_json::from_str(&row.payload).ok())
+                    .flatten(),
                 id: row.id,
                 kind: row.kind,
                 recorded_at: row.recorded_at,

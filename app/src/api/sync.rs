@@ -53,8 +53,8 @@ pub use handler::submit_entries;
 mod handler {
     use axum::Json;
     use axum::body::Bytes;
-    use axum::extract::rejection::BytesRejection;
     use axum::extract::State;
+    use axum::extract::rejection::BytesRejection;
     use http::header::CONTENT_TYPE;
     use http::request::Parts;
 
@@ -75,7 +75,11 @@ mod handler {
             .headers
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
+            .is_some_and(|v| {
+                v.split(';')
+                    .next()
+                    .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+            });
         if !is_json {
             return Err(AppError::UnsupportedMediaType);
         }
@@ -98,13 +102,23 @@ mod handler {
         for raw in request.entries {
             results.push(store_one(&state.db, &patient, raw).await?);
         }
-        Ok(Json(SyncResponse { results, server_time: now_ms() }))
+        Ok(Json(SyncResponse {
+            results,
+            server_time: now_ms(),
+        }))
     }
 
     /// Validates and stores one entry. Only a storage failure is an error for the batch; a
     /// bad entry is a `Rejected` result.
-    async fn store_one(db: &Db, patient: &UserRow, raw: serde_json::Value) -> Result<EntryResult, AppError> {
-        let id = raw.get("id").and_then(|v| v.as_str()).map(|s| s.chars().take(64).collect::<String>());
+    async fn store_one(
+        db: &Db,
+        patient: &UserRow,
+        raw: serde_json::Value,
+    ) -> Result<EntryResult, AppError> {
+        let id = raw
+            .get("id")
+            .and_then(|v| v.as_str())
+            .map(|s| s.chars().take(64).collect::<String>());
         let rejected = |field: Option<String>, reason: String| EntryResult {
             id: id.clone(),
             status: EntryStatus::Rejected,
@@ -148,7 +162,12 @@ mod handler {
                 EntryStatus::Duplicate
             }
         };
-        Ok(EntryResult { id: Some(new.id), status, field: None, reason: None })
+        Ok(EntryResult {
+            id: Some(new.id),
+            status,
+            field: None,
+            reason: None,
+        })
     }
 
     /// A readable sentence for a body that is not a valid batch. Syntax errors give a
@@ -171,7 +190,10 @@ mod handler {
         let text = err.to_string();
         let head = text.split(" at line").next().unwrap_or(&text);
         if head.starts_with("unknown field") || head.starts_with("missing field") {
-            format!("The entry could not be read: {}.", head.chars().take(120).collect::<String>())
+            format!(
+                "The entry could not be read: {}.",
+                head.chars().take(120).collect::<String>()
+            )
         } else {
             "The entry could not be read: a value has the wrong type.".to_string()
         }

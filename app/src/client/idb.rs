@@ -6,7 +6,10 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{IdbDatabase, IdbObjectStoreParameters, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};
+use web_sys::{
+    IdbDatabase, IdbObjectStoreParameters, IdbOpenDbRequest, IdbRequest, IdbTransaction,
+    IdbTransactionMode,
+};
 
 const DB_NAME: &str = "stillpoint";
 const DB_VERSION: u32 = 1;
@@ -45,7 +48,12 @@ async fn wait(request: &IdbRequest) -> Result<JsValue, JsValue> {
         });
         let failed = request.clone();
         let on_error = Closure::once_into_js(move |_: web_sys::Event| {
-            let err = failed.error().ok().flatten().map(JsValue::from).unwrap_or_else(|| "IndexedDB error".into());
+            let err = failed
+                .error()
+                .ok()
+                .flatten()
+                .map(JsValue::from)
+                .unwrap_or_else(|| "IndexedDB error".into());
             let _ = reject.call1(&JsValue::NULL, &err);
         });
         request.set_onsuccess(Some(on_success.unchecked_ref()));
@@ -63,7 +71,10 @@ async fn committed(tx: &IdbTransaction) -> Result<(), JsValue> {
         let failed = tx.clone();
         let reject_too = reject.clone();
         let on_error = Closure::once_into_js(move |_: web_sys::Event| {
-            let err = failed.error().map(JsValue::from).unwrap_or_else(|| "IndexedDB transaction failed".into());
+            let err = failed
+                .error()
+                .map(JsValue::from)
+                .unwrap_or_else(|| "IndexedDB transaction failed".into());
             let _ = reject.call1(&JsValue::NULL, &err);
         });
         let on_abort = Closure::once_into_js(move |_: web_sys::Event| {
@@ -156,7 +167,11 @@ pub async fn remove(ids: &[String]) -> Result<(), JsValue> {
 pub async fn last_sync() -> Result<Option<i64>, JsValue> {
     let db = open().await?;
     let tx = db.transaction_with_str(META)?;
-    let value = wait(&tx.object_store(META)?.get(&JsValue::from_str(LAST_SYNC_KEY))?).await?;
+    let value = wait(
+        &tx.object_store(META)?
+            .get(&JsValue::from_str(LAST_SYNC_KEY))?,
+    )
+    .await?;
     db.close();
     Ok(value.as_f64().map(|v| v as i64))
 }
@@ -164,7 +179,10 @@ pub async fn last_sync() -> Result<Option<i64>, JsValue> {
 pub async fn set_last_sync(at: i64) -> Result<(), JsValue> {
     let db = open().await?;
     let tx = db.transaction_with_str_and_mode(META, IdbTransactionMode::Readwrite)?;
-    tx.object_store(META)?.put_with_key(&JsValue::from_f64(at as f64), &JsValue::from_str(LAST_SYNC_KEY))?;
+    tx.object_store(META)?.put_with_key(
+        &JsValue::from_f64(at as f64),
+        &JsValue::from_str(LAST_SYNC_KEY),
+    )?;
     let done = committed(&tx).await;
     db.close();
     done

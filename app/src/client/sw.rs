@@ -1,8 +1,8 @@
 //! Service worker registration and the "update available" flow: when a new worker is
 //! installed and waiting, the banner offers to switch; switching reloads the page once.
 
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ServiceWorker, ServiceWorkerRegistration, ServiceWorkerState};
 
@@ -14,7 +14,9 @@ const SW_PATH: &str = "/sw.js";
 
 /// Registers `/sw.js` and watches for a waiting update.
 pub fn register(state: SyncState) {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let container = window.navigator().service_worker();
     // Reload once when the new worker takes control after "Update now".
     let reloading = std::rc::Rc::new(std::cell::Cell::new(false));
@@ -29,7 +31,9 @@ pub fn register(state: SyncState) {
     container.set_oncontrollerchange(Some(on_controller.as_ref().unchecked_ref()));
     on_controller.forget();
     leptos::task::spawn_local(async move {
-        let Ok(registration) = JsFuture::from(container.register(SW_PATH)).await else { return };
+        let Ok(registration) = JsFuture::from(container.register(SW_PATH)).await else {
+            return;
+        };
         let registration: ServiceWorkerRegistration = registration.unchecked_into();
         watch(&registration, state);
     });

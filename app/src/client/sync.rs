@@ -53,7 +53,9 @@ pub fn start(state: SyncState) {
     if !first {
         return;
     }
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     state.offline.set(!window.navigator().on_line());
     let on_online = Closure::<dyn Fn()>::new(move || {
         state.offline.set(false);
@@ -71,7 +73,10 @@ pub fn start(state: SyncState) {
                 sync_now();
             }
         });
-        let _ = document.add_event_listener_with_callback("visibilitychange", on_visibility.as_ref().unchecked_ref());
+        let _ = document.add_event_listener_with_callback(
+            "visibilitychange",
+            on_visibility.as_ref().unchecked_ref(),
+        );
         on_visibility.forget();
     }
     super::sw::register(state);
@@ -90,7 +95,9 @@ pub async fn save_check_in(check_in: &CheckIn) -> Result<(), String> {
         payload,
         rejected: None,
     };
-    idb::put_all(&[record]).await.map_err(|e| idb::describe(&e))?;
+    idb::put_all(&[record])
+        .await
+        .map_err(|e| idb::describe(&e))?;
     refresh().await;
     sync_now();
     Ok(())
@@ -157,12 +164,16 @@ async fn run() {
 /// Retries after `2 s × 2^(failures−1)`, capped at 5 minutes, times a jitter of 0.5–1.5.
 fn schedule_retry(failures: u32) {
     let exponent = failures.saturating_sub(1).min(16) as i32;
-    let delay = (BACKOFF_BASE_MS * 2f64.powi(exponent)).min(BACKOFF_MAX_MS) * (0.5 + js_sys::Math::random());
-    let Some(window) = web_sys::window() else { return };
+    let delay = (BACKOFF_BASE_MS * 2f64.powi(exponent)).min(BACKOFF_MAX_MS)
+        * (0.5 + js_sys::Math::random());
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let callback = Closure::once_into_js(sync_now);
-    if let Ok(handle) =
-        window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), delay as i32)
-    {
+    if let Ok(handle) = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+        callback.unchecked_ref(),
+        delay as i32,
+    ) {
         ENGINE.with_borrow_mut(|engine| engine.timer = Some(handle));
     }
 }
@@ -194,8 +205,13 @@ async fn refresh() {
 }
 
 async fn sync_once() -> Result<(), Problem> {
-    let records = idb::all().await.map_err(|e| Problem::Message(idb::describe(&e)))?;
-    let pending: Vec<OutboxRecord> = records.into_iter().filter(|r| r.rejected.is_none()).collect();
+    let records = idb::all()
+        .await
+        .map_err(|e| Problem::Message(idb::describe(&e)))?;
+    let pending: Vec<OutboxRecord> = records
+        .into_iter()
+        .filter(|r| r.rejected.is_none())
+        .collect();
     if pending.is_empty() {
         return Ok(());
     }
@@ -219,7 +235,10 @@ async fn sync_once() -> Result<(), Problem> {
     Ok(())
 }
 
-async fn post_batch(window: &web_sys::Window, batch: &[OutboxRecord]) -> Result<SyncResponse, Problem> {
+async fn post_batch(
+    window: &web_sys::Window,
+    batch: &[OutboxRecord],
+) -> Result<SyncResponse, Problem> {
     let entries: Vec<serde_json::Value> = batch
         .iter()
         .map(|r| {
@@ -244,11 +263,17 @@ async fn post_batch(window: &web_sys::Window, batch: &[OutboxRecord]) -> Result<
         .map_err(|_| Problem::Message("The app could not prepare the request.".into()))?;
     let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
         .await
-        .map_err(|_| Problem::Message("Could not reach your clinic's server. We will try again soon.".into()))?
+        .map_err(|_| {
+            Problem::Message("Could not reach your clinic's server. We will try again soon.".into())
+        })?
         .unchecked_into();
     let status = response.status();
     let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise).await.ok().and_then(|v| v.as_string()).unwrap_or_default(),
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default(),
         Err(_) => String::new(),
     };
     match status {
@@ -283,16 +308,24 @@ async fn apply_answer(batch: &[OutboxRecord], response: &SyncResponse) -> Result
             .find(|r| r.id.as_deref() == Some(record.id.as_str()))
             .or_else(|| response.results.get(index).filter(|r| r.id.is_none()));
         match result.map(|r| (r.status, r.reason.clone())) {
-            Some((EntryStatus::Accepted | EntryStatus::Duplicate, _)) => settled.push(record.id.clone()),
+            Some((EntryStatus::Accepted | EntryStatus::Duplicate, _)) => {
+                settled.push(record.id.clone())
+            }
             Some((EntryStatus::Rejected, reason)) => rejected.push(OutboxRecord {
-                rejected: Some(reason.unwrap_or_else(|| "The clinic could not accept this entry.".into())),
+                rejected: Some(
+                    reason.unwrap_or_else(|| "The clinic could not accept this entry.".into()),
+                ),
                 ..record.clone()
             }),
             // No answer for this entry: leave it pending for the next round.
             None => {}
         }
     }
-    idb::remove(&settled).await.map_err(|e| Problem::Message(idb::describe(&e)))?;
-    idb::put_all(&rejected).await.map_err(|e| Problem::Message(idb::describe(&e)))?;
+    idb::remove(&settled)
+        .await
+        .map_err(|e| Problem::Message(idb::describe(&e)))?;
+    idb::put_all(&rejected)
+        .await
+        .map_err(|e| Problem::Message(idb::describe(&e)))?;
     Ok(())
 }

@@ -33,11 +33,12 @@ fn now_ms() -> i64 {
 #[component]
 pub fn SyncStatus() -> impl IntoView {
     let state = use_sync_state();
-    let headline = move || match state.pending.get() {
-        None => "Checking this phone…".to_string(),
-        Some(0) => "Everything is sent.".to_string(),
-        Some(1) => "1 waiting to send".to_string(),
-        Some(n) => format!("{n} waiting to send"),
+    let headline = move || match (state.pending.get(), state.last_sync.get()) {
+        (None, _) => "Checking this phone…".to_string(),
+        (Some(0), None) => "Nothing is waiting to send.".to_string(),
+        (Some(0), Some(_)) => "Everything is sent.".to_string(),
+        (Some(1), _) => "1 waiting to send".to_string(),
+        (Some(n), _) => format!("{n} waiting to send"),
     };
     let last = move || match state.last_sync.get() {
         Some(at) => format!("Last synced {}.", describe_age(at, now_ms())),

@@ -73,10 +73,14 @@ impl Db {
         }
         // Read through the writer so the row that won the conflict is certainly visible.
         let existing = with_pool!(self, writer, |pool| {
-            sqlx::query_as::<_, EntryRow>(concat!("select ", entry_columns!(), " from entries where id = $1"))
-                .bind(&entry.id)
-                .fetch_one(pool)
-                .await?
+            sqlx::query_as::<_, EntryRow>(concat!(
+                "select ",
+                entry_columns!(),
+                " from entries where id = $1"
+            ))
+            .bind(&entry.id)
+            .fetch_one(pool)
+            .await?
         });
         Ok(InsertOutcome::Existing(existing))
     }
@@ -84,16 +88,24 @@ impl Db {
     /// One entry by id; `DbError::NotFound` if absent.
     pub async fn get_entry(&self, id: &str) -> Result<EntryRow, DbError> {
         let row = with_pool!(self, reader, |pool| {
-            sqlx::query_as::<_, EntryRow>(concat!("select ", entry_columns!(), " from entries where id = $1"))
-                .bind(id)
-                .fetch_one(pool)
-                .await?
+            sqlx::query_as::<_, EntryRow>(concat!(
+                "select ",
+                entry_columns!(),
+                " from entries where id = $1"
+            ))
+            .bind(id)
+            .fetch_one(pool)
+            .await?
         });
         Ok(row)
     }
 
     /// A patient's most recent entries, newest first.
-    pub async fn list_entries_for_patient(&self, patient_id: &str, limit: i64) -> Result<Vec<EntryRow>, DbError> {
+    pub async fn list_entries_for_patient(
+        &self,
+        patient_id: &str,
+        limit: i64,
+    ) -> Result<Vec<EntryRow>, DbError> {
         let rows = with_pool!(self, reader, |pool| {
             sqlx::query_as::<_, EntryRow>(concat!(
                 "select ",

@@ -12,7 +12,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 /// How long a request waits for a free connection before it is answered 503.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
@@ -55,7 +57,10 @@ impl From<sqlx::migrate::MigrateError> for DbError {
 #[derive(Clone, Debug)]
 pub enum Db {
     /// One writer connection (SQLite allows one writer at a time) and a few readers.
-    Sqlite { writer: SqlitePool, reader: SqlitePool },
+    Sqlite {
+        writer: SqlitePool,
+        reader: SqlitePool,
+    },
     Postgres(PgPool),
 }
 
@@ -107,7 +112,9 @@ impl Db {
                 .await?;
             Ok(Db::Postgres(pool))
         } else {
-            Err(DbError::Other("the database URL must start with sqlite:// or postgres://".into()))
+            Err(DbError::Other(
+                "the database URL must start with sqlite:// or postgres://".into(),
+            ))
         }
     }
 
@@ -131,8 +138,16 @@ impl Db {
     /// The database engine's own version string.
     pub async fn server_version(&self) -> Result<String, DbError> {
         let version: String = match self {
-            Db::Sqlite { reader, .. } => sqlx::query_scalar("select sqlite_version()").fetch_one(reader).await?,
-            Db::Postgres(pool) => sqlx::query_scalar("show server_version").fetch_one(pool).await?,
+            Db::Sqlite { reader, .. } => {
+                sqlx::query_scalar("select sqlite_version()")
+                    .fetch_one(reader)
+                    .await?
+            }
+            Db::Postgres(pool) => {
+                sqlx::query_scalar("show server_version")
+                    .fetch_one(pool)
+                    .await?
+            }
         };
         Ok(version)
     }

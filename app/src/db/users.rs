@@ -24,13 +24,15 @@ impl Db {
     /// Inserts a user; `DbError::Conflict` if the id is taken.
     pub async fn insert_user(&self, user: &NewUser) -> Result<UserRow, DbError> {
         with_pool!(self, writer, |pool| {
-            sqlx::query("insert into users (id, role, display_name, created_at) values ($1, $2, $3, $4)")
-                .bind(&user.id)
-                .bind(&user.role)
-                .bind(&user.display_name)
-                .bind(user.created_at)
-                .execute(pool)
-                .await?;
+            sqlx::query(
+                "insert into users (id, role, display_name, created_at) values ($1, $2, $3, $4)",
+            )
+            .bind(&user.id)
+            .bind(&user.role)
+            .bind(&user.display_name)
+            .bind(user.created_at)
+            .execute(pool)
+            .await?;
         });
         Ok(UserRow {
             id: user.id.clone(),
@@ -43,10 +45,12 @@ impl Db {
     /// The user with this id; `DbError::NotFound` if there is none.
     pub async fn get_user(&self, id: &str) -> Result<UserRow, DbError> {
         let row = with_pool!(self, reader, |pool| {
-            sqlx::query_as::<_, UserRow>("select id, role, display_name, created_at from users where id = $1")
-                .bind(id)
-                .fetch_one(pool)
-                .await?
+            sqlx::query_as::<_, UserRow>(
+                "select id, role, display_name, created_at from users where id = $1",
+            )
+            .bind(id)
+            .fetch_one(pool)
+            .await?
         });
         Ok(row)
     }

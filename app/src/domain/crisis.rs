@@ -33,7 +33,10 @@ pub struct CrisisResources {
 
 impl Default for CrisisResources {
     fn default() -> Self {
-        let action = |label: &str, href: &str| CrisisAction { label: label.into(), href: href.into() };
+        let action = |label: &str, href: &str| CrisisAction {
+            label: label.into(),
+            href: href.into(),
+        };
         CrisisResources {
             region: "the United States".into(),
             resources: vec![
@@ -69,7 +72,9 @@ impl CrisisResources {
                 return Err("every crisis resource needs a name and at least one action".into());
             }
             for action in &resource.actions {
-                let ok = ["tel:", "sms:", "https:"].iter().any(|p| action.href.starts_with(p));
+                let ok = ["tel:", "sms:", "https:"]
+                    .iter()
+                    .any(|p| action.href.starts_with(p));
                 if !ok {
                     return Err(format!(
                         "crisis link for \"{}\" must start with tel:, sms: or https:",
@@ -90,7 +95,12 @@ mod tests {
     fn the_default_resources_are_valid_and_include_988() {
         let defaults = CrisisResources::default();
         assert!(defaults.validate().is_ok());
-        assert!(defaults.resources.iter().any(|r| r.actions.iter().any(|a| a.href == "tel:988")));
+        assert!(
+            defaults
+                .resources
+                .iter()
+                .any(|r| r.actions.iter().any(|a| a.href == "tel:988"))
+        );
     }
 
     #[test]

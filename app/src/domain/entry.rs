@@ -67,11 +67,17 @@ pub struct EntryRejection {
 
 impl EntryRejection {
     pub fn new(reason: impl Into<String>) -> Self {
-        Self { field: None, reason: reason.into() }
+        Self {
+            field: None,
+            reason: reason.into(),
+        }
     }
 
     pub fn field(field: &str, reason: impl Into<String>) -> Self {
-        Self { field: Some(field.to_string()), reason: reason.into() }
+        Self {
+            field: Some(field.to_string()),
+            reason: reason.into(),
+        }
     }
 }
 
@@ -93,10 +99,17 @@ pub fn validate_entry(
     not_before_ms: i64,
 ) -> Result<ValidatedEntry, EntryRejection> {
     if entry.id.get_version_num() != 7 {
-        return Err(EntryRejection::field("id", "The entry id must be a UUID version 7."));
+        return Err(EntryRejection::field(
+            "id",
+            "The entry id must be a UUID version 7.",
+        ));
     }
-    let kind = EntryKind::parse(&entry.kind)
-        .ok_or_else(|| EntryRejection::field("kind", format!("Unknown entry kind \"{}\".", truncate(&entry.kind))))?;
+    let kind = EntryKind::parse(&entry.kind).ok_or_else(|| {
+        EntryRejection::field(
+            "kind",
+            format!("Unknown entry kind \"{}\".", truncate(&entry.kind)),
+        )
+    })?;
     if entry.schema_version != kind.schema_version() {
         return Err(EntryRejection::field(
             "schema_version",
@@ -109,7 +122,9 @@ pub fn validate_entry(
             "This entry is dated in the future. Please check the date and time on your phone.",
         ));
     }
-    if entry.recorded_at < now_ms - MAX_BACKFILL_MS || entry.recorded_at < not_before_ms - MAX_CLOCK_SKEW_MS {
+    if entry.recorded_at < now_ms - MAX_BACKFILL_MS
+        || entry.recorded_at < not_before_ms - MAX_CLOCK_SKEW_MS
+    {
         return Err(EntryRejection::field(
             "recorded_at",
             "This entry is dated too far in the past to be accepted.",
@@ -117,10 +132,15 @@ pub fn validate_entry(
     }
     let payload = match kind {
         EntryKind::CheckIn => {
-            let check_in: CheckIn = serde_json::from_value(entry.payload.clone())
-                .map_err(|e| EntryRejection::new(format!("The check-in could not be read: {}", payload_error(&e))))?;
+            let check_in: CheckIn = serde_json::from_value(entry.payload.clone()).map_err(|e| {
+                EntryRejection::new(format!(
+                    "The check-in could not be read: {}",
+                    payload_error(&e)
+                ))
+            })?;
             let canonical = check_in.validate()?;
-            serde_json::to_string(&canonical).map_err(|_| EntryRejection::new("The check-in could not be stored."))?
+            serde_json::to_string(&canonical)
+                .map_err(|_| EntryRejection::new("The check-in could not be stored."))?
         }
     };
     Ok(ValidatedEntry {
@@ -182,13 +202,22 @@ mod tests {
     fn non_v7_ids_unknown_kinds_and_versions_are_rejected() {
         let mut e = envelope(json!({"anxiety":2,"mood":3,"sleep_hours":7}));
         e.id = Uuid::new_v4();
-        assert_eq!(validate_entry(&e, NOW, 0).unwrap_err().field.as_deref(), Some("id"));
+        assert_eq!(
+            validate_entry(&e, NOW, 0).unwrap_err().field.as_deref(),
+            Some("id")
+        );
         let mut e = envelope(json!({"anxiety":2,"mood":3,"sleep_hours":7}));
         e.kind = "gad7".into();
-        assert_eq!(validate_entry(&e, NOW, 0).unwrap_err().field.as_deref(), Some("kind"));
+        assert_eq!(
+            validate_entry(&e, NOW, 0).unwrap_err().field.as_deref(),
+            Some("kind")
+        );
         let mut e = envelope(json!({"anxiety":2,"mood":3,"sleep_hours":7}));
         e.schema_version = 2;
-        assert_eq!(validate_entry(&e, NOW, 0).unwrap_err().field.as_deref(), Some("schema_version"));
+        assert_eq!(
+            validate_entry(&e, NOW, 0).unwrap_err().field.as_deref(),
+            Some("schema_version")
+        );
     }
 
     #[test]
@@ -200,7 +229,10 @@ mod tests {
         assert!(validate_entry(&e, NOW, 0).is_err());
         e.recorded_at = NOW - 3 * 24 * 3600 * 1000;
         assert!(validate_entry(&e, NOW, 0).is_ok());
-        assert!(validate_entry(&e, NOW, NOW - 1000).is_err(), "before the account existed");
+        assert!(
+            validate_entry(&e, NOW, NOW - 1000).is_err(),
+            "before the account existed"
+        );
         assert!(is_late(e.recorded_at, NOW));
         assert!(!is_late(NOW - 1000, NOW));
     }

@@ -22,7 +22,10 @@ pub fn CheckInPage() -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(anxiety_value) = anxiety.get_untracked() else {
-            message.set(Some((false, "Please choose how anxious you feel, from 0 to 10.".into())));
+            message.set(Some((
+                false,
+                "Please choose how anxious you feel, from 0 to 10.".into(),
+            )));
             return;
         };
         let Some(mood_value) = mood.get_untracked() else {
@@ -31,7 +34,10 @@ pub fn CheckInPage() -> impl IntoView {
         };
         let sleep_text = sleep.get_untracked();
         let Ok(sleep_hours) = sleep_text.trim().replace(',', ".").parse::<f64>() else {
-            message.set(Some((false, "Please enter how many hours you slept, like 7 or 6.5.".into())));
+            message.set(Some((
+                false,
+                "Please enter how many hours you slept, like 7 or 6.5.".into(),
+            )));
             return;
         };
         let note_text = note.get_untracked();
@@ -57,7 +63,10 @@ pub fn CheckInPage() -> impl IntoView {
                     mood.set(None);
                     sleep.set(String::new());
                     note.set(String::new());
-                    message.set(Some((true, "Saved on this phone. It will be sent to your clinic.".into())));
+                    message.set(Some((
+                        true,
+                        "Saved on this phone. It will be sent to your clinic.".into(),
+                    )));
                 }
                 Err(problem) => message.set(Some((false, problem))),
             }

@@ -69,7 +69,11 @@ fn format_date(ms: i64) -> String {
     let days = ms.div_euclid(86_400_000);
     let (y, m, d) = civil_from_days(days);
     let minutes = ms.rem_euclid(86_400_000) / 60_000;
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02} UTC", minutes / 60, minutes % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        minutes / 60,
+        minutes % 60
+    )
 }
 
 /// Howard Hinnant's days-to-civil algorithm.
@@ -91,6 +95,9 @@ mod tests {
     #[test]
     fn dates_are_formatted_in_utc() {
         assert_eq!(super::format_date(0), "1970-01-01 00:00 UTC");
-        assert_eq!(super::format_date(1_709_210_096_000), "2024-02-29 12:34 UTC");
+        assert_eq!(
+            super::format_date(1_709_210_096_000),
+            "2024-02-29 12:34 UTC"
+        );
     }
 }
