@@ -31,8 +31,8 @@ export function tempDir(prefix) {
 }
 
 /** Starts the server; resolves when /healthz answers. */
-export async function startServer({ port, dataDir }) {
-  const child = spawn(BIN, ['--addr', `127.0.0.1:${port}`, '--data-dir', dataDir, '--site-root', SITE_ROOT], {
+export async function startServer({ port, dataDir, siteRoot = SITE_ROOT }) {
+  const child = spawn(BIN, ['--addr', `127.0.0.1:${port}`, '--data-dir', dataDir, '--site-root', siteRoot], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
   });

@@ -61,3 +61,43 @@ test('offline, the crisis page opens from the cache and an unvisited page shows 
   }
   await page.close();
 });
+
+test('a new version waits, the banner offers it, and "Update now" switches to it', async () => {
+  // A private copy of the site, so this test can publish a "new version" of the worker.
+  const { cpSync, readFileSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { SITE_ROOT } = await import('./harness.mjs');
+  const siteRoot = tempDir('site');
+  cpSync(SITE_ROOT, siteRoot, { recursive: true });
+  const port = await freePort();
+  const ownData = tempDir('data');
+  let own = await startServer({ port, dataDir: ownData, siteRoot });
+  const page = await phone.context.newPage();
+  try {
+    await page.goto(`${own.base}/`);
+    await waitForServiceWorker(page);
+    const firstVersion = await page.evaluate(async () => (await caches.keys()).find((k) => k.startsWith('stillpoint-')));
+    assert.ok(firstVersion, 'the first version precached its files');
+    assert.equal(await page.getByText('A new version of Stillpoint is ready.').count(), 0, 'no banner on first install');
+
+    await stopServer(own);
+    const sw = join(siteRoot, 'sw.js');
+    writeFileSync(sw, `${readFileSync(sw, 'utf8')}\n// a new release\n`);
+    own = await startServer({ port, dataDir: ownData, siteRoot });
+
+    await page.reload();
+    await page.getByText('A new version of Stillpoint is ready.').waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: screenshotPath('update-banner') });
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Update now' }).click()]);
+    await waitForServiceWorker(page);
+    const keys = await page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('stillpoint-')));
+    assert.equal(keys.length, 1, 'the old cache was removed');
+    assert.notEqual(keys[0], firstVersion, 'the new version is in control');
+    assert.equal(await page.getByText('A new version of Stillpoint is ready.').count(), 0);
+  } finally {
+    await page.close();
+    await stopServer(own);
+    rmSync(siteRoot, { recursive: true, force: true });
+    rmSync(ownData, { recursive: true, force: true });
+  }
+});
