@@ -6,6 +6,9 @@ const VERSION = '__STILLPOINT_VERSION__';
 const PRECACHE = __STILLPOINT_PRECACHE__;
 const CACHE = `stillpoint-${VERSION}`;
 const OFFLINE_PAGE = '/offline';
+// Pages kept for offline use: the patient's own areas only. Therapist and admin pages show
+// other people's health data and are never stored in this browser.
+const OFFLINE_PAGES = ['/', '/check-in', '/prepare', '/practice', '/history', '/crisis', '/offline', '/sign-in', '/account'];
 
 self.addEventListener('install', (event) => {
   // `cache: 'reload'` bypasses the HTTP cache so the precache holds this build's files.
@@ -34,14 +37,15 @@ self.addEventListener('message', (event) => {
 
 async function fromNetworkThenCache(request) {
   const cache = await caches.open(CACHE);
+  const keep = OFFLINE_PAGES.includes(new URL(request.url).pathname);
   try {
     const response = await fetch(request);
-    if (response.ok && response.type === 'basic') {
+    if (keep && response.ok && response.type === 'basic') {
       await cache.put(request, response.clone());
     }
     return response;
   } catch (offline) {
-    const cached = await cache.match(request, { ignoreVary: true });
+    const cached = keep ? await cache.match(request, { ignoreVary: true, ignoreSearch: true }) : undefined;
     if (cached) {
       return cached;
     }

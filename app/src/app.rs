@@ -8,10 +8,10 @@ use leptos_router::{
     path,
 };
 
-use crate::components::{AppHeader, BottomNav, UpdateBanner};
+use crate::components::{AppHeader, BottomNav, UpdateBanner, provide_me};
 use crate::pages::{
-    CheckInPage, CrisisPage, HistoryPage, NotFoundPage, OfflinePage, PracticePage, PreparePage,
-    TodayPage,
+    AccountPage, AdminPage, CheckInPage, ClinicPage, ClinicPatientPage, CrisisPage, HistoryPage,
+    LinkPage, NotFoundPage, OfflinePage, PracticePage, PreparePage, SignInPage, TodayPage,
 };
 use crate::sync_state::SyncState;
 
@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let sync = SyncState::new();
     provide_context(sync);
+    provide_me();
 
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| crate::client::start(sync));
@@ -84,6 +85,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/history") view=HistoryPage />
                     <Route path=path!("/crisis") view=CrisisPage ssr=SsrMode::Async />
                     <Route path=path!("/offline") view=OfflinePage />
+                    <Route path=path!("/sign-in") view=SignInPage />
+                    <Route path=path!("/link/:token") view=LinkPage />
+                    <Route path=path!("/account") view=AccountPage />
+                    <Route path=path!("/admin") view=AdminPage />
+                    <Route path=path!("/clinic") view=ClinicPage />
+                    <Route path=path!("/clinic/patients/:id") view=ClinicPatientPage />
                 </Routes>
             </main>
             <BottomNav />

@@ -26,8 +26,15 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("This endpoint only accepts JSON (Content-Type: application/json).")]
     UnsupportedMediaType,
-    #[error("Too many attempts. Please wait a moment and try again.")]
-    TooManyRequests,
+    /// Too many attempts; `message` says what to do.
+    #[error("{message}")]
+    TooManyRequests { message: String },
+    /// Sign-in failed. The same answer for an unknown name and a wrong password.
+    #[error("That sign-in name and password do not match. Check both and try again.")]
+    SignInFailed,
+    /// A one-time link that was used already or has expired.
+    #[error("{message}")]
+    Gone { message: String },
     #[error("The service is busy. Please try again in a moment.")]
     Unavailable,
     /// Something went wrong on our side; the details are in the server log only.
@@ -49,6 +56,14 @@ impl AppError {
         }
     }
 
+    /// The field this error is about, if any (forms show the message beside it).
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::Validation { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
     /// The HTTP status this error is answered with.
     pub fn status(&self) -> u16 {
         match self {
@@ -60,7 +75,9 @@ impl AppError {
             Self::Conflict { .. } => 409,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,
-            Self::TooManyRequests => 429,
+            Self::TooManyRequests { .. } => 429,
+            Self::SignInFailed => 401,
+            Self::Gone { .. } => 410,
             Self::Unavailable => 503,
             Self::Internal => 500,
         }
@@ -90,6 +107,13 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
 /// Sets the HTTP status of the current server-function response to match `err`.
 #[cfg(feature = "ssr")]
 pub fn set_response_status(err: &AppError) {
+    // Only for a server function's own request: a page that calls one while rendering keeps
+    // its own status (and would otherwise depend on streaming timing).
+    let is_api = leptos::prelude::use_context::<http::request::Parts>()
+        .is_some_and(|parts| parts.uri.path().starts_with("/api/"));
+    if !is_api {
+        return;
+    }
     if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
         && let Ok(status) = http::StatusCode::from_u16(err.status())
     {

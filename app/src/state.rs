@@ -5,6 +5,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 
+use crate::auth::AuthSettings;
 use crate::db::Db;
 use crate::domain::crisis::CrisisResources;
 
@@ -14,6 +15,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub crisis: Arc<CrisisResources>,
+    pub auth: Arc<AuthSettings>,
 }
 
 /// The state inside a server function, where it is provided as context.

@@ -24,6 +24,8 @@ pub struct SyncState {
     pub last_sync: RwSignal<Option<i64>>,
     /// The last problem, in words for the patient; cleared by a successful sync.
     pub failure: RwSignal<Option<String>>,
+    /// The server answered that the session ended: entries wait until the patient signs in.
+    pub needs_sign_in: RwSignal<bool>,
     /// A sync is under way.
     pub syncing: RwSignal<bool>,
     /// The browser reports no network.
@@ -41,6 +43,7 @@ impl SyncState {
             rejected: RwSignal::new(Vec::new()),
             last_sync: RwSignal::new(None),
             failure: RwSignal::new(None),
+            needs_sign_in: RwSignal::new(false),
             syncing: RwSignal::new(false),
             offline: RwSignal::new(false),
             update_ready: RwSignal::new(false),

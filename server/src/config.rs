@@ -1,9 +1,9 @@
 //! Configuration from flags and environment variables, checked before anything starts.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -18,17 +18,26 @@ pub enum LogFormat {
 #[derive(Debug, Clone, Parser)]
 #[command(name = "stillpoint", version, about)]
 pub struct Config {
+    /// What to do; without a command the server starts.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Address and port to listen on.
     #[arg(long, env = "STILLPOINT_ADDR", default_value = "127.0.0.1:3000")]
     pub addr: SocketAddr,
 
     /// Folder for the SQLite database and other local data; created if missing.
-    #[arg(long, env = "STILLPOINT_DATA_DIR", default_value = "data")]
+    #[arg(
+        long,
+        env = "STILLPOINT_DATA_DIR",
+        default_value = "data",
+        global = true
+    )]
     pub data_dir: PathBuf,
 
     /// Database to use: sqlite://path or postgres://user:pass@host/db.
     /// Default: a SQLite file `stillpoint.db` in the data folder.
-    #[arg(long, env = "DATABASE_URL")]
+    #[arg(long, env = "DATABASE_URL", global = true)]
     pub database_url: Option<String>,
 
     /// Folder with the built site (pkg/, icons, manifest, service worker).
@@ -52,9 +61,46 @@ pub struct Config {
     #[arg(long, env = "STILLPOINT_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout_secs: u64,
 
+    /// Addresses of reverse proxies whose X-Forwarded-For header is believed (comma
+    /// separated). From anyone else the header is ignored.
+    #[arg(
+        long = "trusted-proxy",
+        env = "STILLPOINT_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<IpAddr>,
+
+    /// A patient's phone stays signed in while used at least this often (seconds).
+    #[arg(long, env = "STILLPOINT_PATIENT_SESSION_IDLE_SECS", default_value_t = 90 * 24 * 3600)]
+    pub patient_session_idle_secs: i64,
+
+    /// Therapists and admins are signed out after this much inactivity (seconds).
+    #[arg(long, env = "STILLPOINT_STAFF_SESSION_IDLE_SECS", default_value_t = 30 * 60)]
+    pub staff_session_idle_secs: i64,
+
+    /// Therapists and admins are signed out after this long in any case (seconds).
+    #[arg(long, env = "STILLPOINT_STAFF_SESSION_MAX_SECS", default_value_t = 12 * 3600)]
+    pub staff_session_max_secs: i64,
+
     /// Log format.
     #[arg(long, env = "STILLPOINT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+}
+
+/// Commands besides serving.
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Create an admin account (for scripted installs). The password is read from the
+    /// environment variable STILLPOINT_ADMIN_PASSWORD, or else from the first line of
+    /// standard input.
+    CreateAdmin {
+        /// Sign-in name: 3 to 32 of a-z, 0-9, dot, dash, underscore.
+        #[arg(long)]
+        username: String,
+        /// The name shown in the app.
+        #[arg(long, default_value = "Clinic admin")]
+        display_name: String,
+    },
 }
 
 impl Config {
@@ -81,6 +127,12 @@ impl Config {
             && !(origin.starts_with("http://") || origin.starts_with("https://"))
         {
             return Err("the public origin must start with http:// or https://".into());
+        }
+        if self.patient_session_idle_secs < 1
+            || self.staff_session_idle_secs < 1
+            || self.staff_session_max_secs < 1
+        {
+            return Err("session limits must be at least one second".into());
         }
         if self.body_limit < 1024 {
             return Err("the body limit must be at least 1024 bytes".into());

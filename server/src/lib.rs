@@ -2,6 +2,7 @@
 //! middleware, and serves until told to stop. `main.rs` and the tests share this seam.
 
 pub mod assets;
+pub mod cli;
 pub mod config;
 pub mod security;
 pub mod telemetry;
@@ -11,7 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use app::auth::ensure_demo_patient;
+use app::auth::AuthSettings;
 use app::db::Db;
 use app::domain::crisis::CrisisResources;
 use app::state::AppState;
@@ -59,9 +60,6 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, Assets)> 
         .map_err(|e| anyhow::anyhow!("the database could not be prepared ({e})"))?;
     let version = db.server_version().await.unwrap_or_default();
     tracing::info!(backend = db.backend(), version = %version, "database ready");
-    ensure_demo_patient(&db)
-        .await
-        .map_err(|e| anyhow::anyhow!("the demo patient could not be created ({e})"))?;
 
     let crisis = match &config.crisis_resources {
         Some(path) => {
@@ -96,11 +94,21 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, Assets)> 
         .site_addr(config.addr)
         .hash_files(assets.hashed)
         .build();
+    let auth = AuthSettings {
+        https: config.is_https(),
+        public_origin: config.public_origin.clone(),
+        trusted_proxies: config.trusted_proxies.clone(),
+        patient_idle_ms: config.patient_session_idle_secs.saturating_mul(1000),
+        staff_idle_ms: config.staff_session_idle_secs.saturating_mul(1000),
+        staff_absolute_ms: config.staff_session_max_secs.saturating_mul(1000),
+        ..AuthSettings::default()
+    };
     Ok((
         AppState {
             leptos_options,
             db,
             crisis: Arc::new(crisis),
+            auth: Arc::new(auth),
         },
         assets,
     ))
@@ -112,11 +120,15 @@ pub fn router(state: AppState, assets: Assets, settings: ServerSettings) -> Rout
     let context_state = state.clone();
     let shell_options = state.leptos_options.clone();
     let assets = Arc::new(assets);
+    let guard = security::CrossSiteGuard {
+        public_origin: state.auth.public_origin.clone(),
+    };
 
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route(app::api::sync::SYNC_PATH, post(app::api::sync::submit_entries))
+        .route(app::api::export::EXPORT_PATH, get(app::api::export::export_my_data))
         .merge(assets::routes(assets.clone()))
         .leptos_routes_with_context(
             &state,
@@ -127,6 +139,7 @@ pub fn router(state: AppState, assets: Assets, settings: ServerSettings) -> Rout
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
         // Layers run bottom-up for requests: the last added sees the request first.
+        .layer(axum::middleware::from_fn_with_state(guard, security::cross_site_guard))
         .layer(axum::middleware::from_fn_with_state(
             security::Policy { https: settings.https, hashed_assets: assets.hashed },
             security::headers,
@@ -178,9 +191,43 @@ pub async fn run(
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app.into_make_service())
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// At first start (no active admin yet) prints a one-time link that creates the first admin.
+/// Each start replaces the previous unused link. Printed, never logged: it is a secret.
+pub async fn announce_setup_link(state: &AppState, origin: &str) -> anyhow::Result<()> {
+    if state.db.count_active_admins().await? > 0 {
+        return Ok(());
+    }
+    let url = cli::create_setup_link(state, origin).await?;
+    let minutes = state.auth.setup_ttl_ms / 60_000;
+    println!(
+        "No admin account exists yet. Open this link within {minutes} minutes to create the first one:\n  {url}\n(Or run `stillpoint create-admin --username NAME` instead.)"
+    );
+    Ok(())
+}
+
+/// Removes expired sessions and old sign-in failures every hour.
+pub fn spawn_housekeeping(db: Db) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            let now = app::db::now_ms();
+            if let Err(e) = db.delete_expired_sessions(now).await {
+                tracing::warn!(error = %e, "expired sessions could not be removed");
+            }
+            if let Err(e) = db.prune_sign_in_failures(now - 24 * 3600 * 1000).await {
+                tracing::warn!(error = %e, "old sign-in failures could not be removed");
+            }
+        }
+    });
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -3,6 +3,8 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod accounts;
+mod authz;
 mod health;
 mod startup;
 mod sync;

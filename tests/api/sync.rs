@@ -1,7 +1,6 @@
 use serde_json::{Value, json};
 
 use crate::support::{check_in_entry, count_server_panics, now_ms, server_panics, spawn_app};
-use app::auth::DEMO_PATIENT_ID;
 
 fn statuses(body: &Value) -> Vec<String> {
     body["results"]
@@ -23,7 +22,7 @@ async fn a_batch_of_valid_entries_is_stored() {
     assert_eq!(statuses(&body), ["accepted", "accepted", "accepted"]);
     assert_eq!(
         app.db
-            .count_entries_for_patient(DEMO_PATIENT_ID)
+            .count_entries_for_patient(&app.patient().await.id)
             .await
             .unwrap(),
         3
@@ -34,7 +33,7 @@ async fn a_batch_of_valid_entries_is_stored() {
         .await
         .unwrap();
     assert_eq!(stored.kind, "check_in");
-    assert_eq!(stored.patient_id, DEMO_PATIENT_ID);
+    assert_eq!(stored.patient_id, app.patient().await.id);
     assert!(stored.payload.contains("\"anxiety\":5"));
     assert!(!stored.late);
     assert_eq!(server_panics(), 0);
@@ -52,7 +51,7 @@ async fn submitting_the_same_batch_twice_stores_it_once_and_answers_duplicate() 
     assert_eq!(statuses(&second), ["duplicate", "duplicate"]);
     assert_eq!(
         app.db
-            .count_entries_for_patient(DEMO_PATIENT_ID)
+            .count_entries_for_patient(&app.patient().await.id)
             .await
             .unwrap(),
         2
@@ -77,7 +76,7 @@ async fn one_invalid_entry_is_rejected_with_its_reason_and_the_rest_are_stored()
     );
     assert_eq!(
         app.db
-            .count_entries_for_patient(DEMO_PATIENT_ID)
+            .count_entries_for_patient(&app.patient().await.id)
             .await
             .unwrap(),
         2
@@ -107,7 +106,7 @@ async fn anxiety_of_eleven_or_minus_one_is_rejected() {
     }
     assert_eq!(
         app.db
-            .count_entries_for_patient(DEMO_PATIENT_ID)
+            .count_entries_for_patient(&app.patient().await.id)
             .await
             .unwrap(),
         1
@@ -142,7 +141,7 @@ async fn malformed_json_gets_400_with_a_message_and_stores_nothing() {
     assert_eq!(not_utf8.status(), 400);
     assert_eq!(
         app.db
-            .count_entries_for_patient(DEMO_PATIENT_ID)
+            .count_entries_for_patient(&app.patient().await.id)
             .await
             .unwrap(),
         0
@@ -164,7 +163,7 @@ async fn an_oversize_body_gets_413_and_earlier_entries_stay() {
     assert_eq!(response.status(), 413);
     assert_eq!(
         app.db
-            .count_entries_for_patient(DEMO_PATIENT_ID)
+            .count_entries_for_patient(&app.patient().await.id)
             .await
             .unwrap(),
         1
@@ -191,7 +190,7 @@ async fn more_than_a_hundred_entries_in_one_batch_is_refused_naming_the_limit() 
     assert!(body["message"].as_str().unwrap().contains("100"));
     assert_eq!(
         app.db
-            .count_entries_for_patient(DEMO_PATIENT_ID)
+            .count_entries_for_patient(&app.patient().await.id)
             .await
             .unwrap(),
         0
@@ -281,7 +280,13 @@ async fn free_text_with_html_is_stored_as_written_and_rendered_escaped() {
             .payload
             .contains("<script>alert('x')</script> & more")
     );
-    let html = app.get("/history").await.text().await.unwrap();
+    let cookie = app.patient().await.cookie.clone();
+    let html = app
+        .get_as("/history", Some(&cookie))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(
         !html.contains("<script>alert('x')</script>"),
         "note must be escaped"
@@ -297,14 +302,8 @@ async fn the_history_server_function_lists_the_patients_entries() {
     let app = spawn_app().await;
     app.post_sync(&json!({ "entries": [check_in_entry(6), check_in_entry(7)] }))
         .await;
-    let response = app
-        .client
-        .post(format!("{}/api/entries/list", app.address))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("")
-        .send()
-        .await
-        .unwrap();
+    let cookie = app.patient().await.cookie.clone();
+    let response = app.call("entries/list", Some(&cookie), &[]).await;
     assert_eq!(response.status(), 200);
     let list: Value = response.json().await.unwrap();
     assert_eq!(list.as_array().unwrap().len(), 2);

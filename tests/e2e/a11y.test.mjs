@@ -4,21 +4,26 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { freePort, tempDir, startServer, stopServer, launchPhone, waitForHydration, screenshotPath } from './harness.mjs';
+import {
+  freePort, tempDir, startServer, stopServer, launchPhone, waitForHydration, screenshotPath, setUpClinic, useSession,
+} from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
-const PAGES = ['/', '/check-in', '/prepare', '/practice', '/history', '/crisis', '/offline'];
+const PAGES = ['/', '/check-in', '/prepare', '/practice', '/history', '/crisis', '/offline', '/account', '/sign-in'];
 
 let server;
 let dataDir;
 let phone;
+let clinic;
 
 before(async () => {
   dataDir = tempDir('data');
   server = await startServer({ port: await freePort(), dataDir });
   // bypassCSP only so the test can inject axe; the app itself never needs it.
   phone = await launchPhone({ bypassCSP: true });
+  clinic = await setUpClinic(server, dataDir);
+  await useSession(phone.context, server.base, clinic.patient);
 });
 
 after(async () => {

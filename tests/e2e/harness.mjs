@@ -1,6 +1,6 @@
 // Shared helpers for the browser tests: start and stop the real release server on a loopback
 // port with its own data folder, and launch Debian's chromium through playwright-core.
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -31,8 +31,8 @@ export function tempDir(prefix) {
 }
 
 /** Starts the server; resolves when /healthz answers. */
-export async function startServer({ port, dataDir, siteRoot = SITE_ROOT }) {
-  const child = spawn(BIN, ['--addr', `127.0.0.1:${port}`, '--data-dir', dataDir, '--site-root', siteRoot], {
+export async function startServer({ port, dataDir, siteRoot = SITE_ROOT, extraArgs = [] }) {
+  const child = spawn(BIN, ['--addr', `127.0.0.1:${port}`, '--data-dir', dataDir, '--site-root', siteRoot, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
   });
@@ -99,15 +99,65 @@ export async function launchPhone(options = {}) {
   return { context, close };
 }
 
-/** The check-ins the server holds for the (demo) patient. */
-export async function serverEntries(base) {
-  const res = await fetch(`${base}/api/entries/list`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: '',
+export const PASSWORD = 'quiet river morning';
+
+/** Calls a server function as `cookie` (or nobody); returns status, JSON body and new cookie. */
+export async function callApi(base, endpoint, cookie, form = {}) {
+  const headers = { 'content-type': 'application/x-www-form-urlencoded' };
+  if (cookie) headers.cookie = cookie;
+  const res = await fetch(`${base}/api/${endpoint}`, { method: 'POST', headers, body: new URLSearchParams(form).toString() });
+  const text = await res.text();
+  let json = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
+  const set = res.headers.getSetCookie().find((c) => c.startsWith('stillpoint_session=') && !c.includes('Max-Age=0'));
+  return { status: res.status, json, cookie: set ? set.split(';')[0] : null };
+}
+
+/** Creates an admin with the server's own command (scripted install). */
+export function createAdmin(dataDir, username = 'admin') {
+  execFileSync(BIN, ['create-admin', '--username', username, '--data-dir', dataDir], {
+    env: { ...process.env, STILLPOINT_ADMIN_PASSWORD: PASSWORD, RUST_LOG: 'warn' },
+    stdio: 'pipe',
   });
-  if (!res.ok) throw new Error(`list failed: ${res.status}`);
-  return res.json();
+}
+
+async function redeem(base, url, username, displayName) {
+  const token = url.split('/').pop();
+  const r = await callApi(base, 'account/redeem', null, { token, username, display_name: displayName, password: PASSWORD });
+  if (r.status !== 200) throw new Error(`redeem failed: ${r.status} ${JSON.stringify(r.json)}`);
+  return r.cookie;
+}
+
+/**
+ * Sets up a clinic through the real API: an admin (by the CLI), a therapist (invited by the
+ * admin) and a patient (invited by the therapist). Returns their session cookies.
+ */
+export async function setUpClinic(server, dataDir, patientName = 'pat') {
+  createAdmin(dataDir);
+  const admin = await callApi(server.base, 'account/sign-in', null, { username: 'admin', password: PASSWORD });
+  if (admin.status !== 200) throw new Error(`admin sign-in failed: ${admin.status}`);
+  const invite = await callApi(server.base, 'admin/invite-therapist', admin.cookie, { display_name: 'Tess Therapist' });
+  const therapist = await redeem(server.base, invite.json.url, 'tess', 'Tess Therapist');
+  const patientInvite = await callApi(server.base, 'clinic/invite-patient', therapist, { display_name: 'Pat Patient' });
+  const patient = await redeem(server.base, patientInvite.json.url, patientName, 'Pat Patient');
+  return { admin: admin.cookie, therapist, patient, patientName };
+}
+
+/** Puts a session cookie (`name=value`) into a browser context. */
+export async function useSession(context, base, cookie) {
+  const [name, value] = cookie.split('=');
+  await context.addCookies([{ name, value, url: base, httpOnly: true, sameSite: 'Lax' }]);
+}
+
+/** The check-ins the server holds for the patient with this session cookie. */
+export async function serverEntries(base, cookie) {
+  const r = await callApi(base, 'entries/list', cookie);
+  if (r.status !== 200) throw new Error(`list failed: ${r.status}`);
+  return r.json;
 }
 
 /** Waits until the page is hydrated (the save button only enables once the wasm runs). */

@@ -3,7 +3,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { freePort, tempDir, startServer, stopServer, launchPhone, waitForServiceWorker, screenshotPath } from './harness.mjs';
+import {
+  freePort, tempDir, startServer, stopServer, launchPhone, waitForServiceWorker, screenshotPath, setUpClinic, useSession,
+} from './harness.mjs';
 
 let server;
 let dataDir;
@@ -12,7 +14,9 @@ let phone;
 before(async () => {
   dataDir = tempDir('data');
   server = await startServer({ port: await freePort(), dataDir });
+  const clinic = await setUpClinic(server, dataDir);
   phone = await launchPhone();
+  await useSession(phone.context, server.base, clinic.patient);
 });
 
 after(async () => {

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import {
-  freePort, tempDir, startServer, stopServer, launchPhone, serverEntries,
+  freePort, tempDir, startServer, stopServer, launchPhone, serverEntries, setUpClinic, useSession,
   waitForHydration, waitForServiceWorker, submitCheckIn, screenshotPath,
 } from './harness.mjs';
 
@@ -12,12 +12,15 @@ let server;
 let port;
 let dataDir;
 let phone;
+let clinic;
 
 before(async () => {
   port = await freePort();
   dataDir = tempDir('data');
   server = await startServer({ port, dataDir });
+  clinic = await setUpClinic(server, dataDir);
   phone = await launchPhone();
+  await useSession(phone.context, server.base, clinic.patient);
 });
 
 after(async () => {
@@ -45,7 +48,7 @@ test('a check-in saved online lands on the server', async () => {
   await submitCheckIn(page, { anxiety: 3, mood: 'Good', sleep: '8', note: 'Walked to work.' });
   await page.getByTestId('sync-pending').filter({ hasText: 'Everything is sent.' }).waitFor();
   await page.getByTestId('sync-last').filter({ hasText: 'Last synced just now.' }).waitFor();
-  const entries = await serverEntries(server.base);
+  const entries = await serverEntries(server.base, clinic.patient);
   assert.equal(entries.length, 1);
   assert.equal(entries[0].check_in.anxiety, 3);
   assert.equal(entries[0].check_in.mood, 4);
@@ -55,7 +58,7 @@ test('a check-in saved online lands on the server', async () => {
 });
 
 test('offline: two check-ins wait on the phone, survive a reload served by the service worker, and send once online', async () => {
-  const before = (await serverEntries(server.base)).length;
+  const before = (await serverEntries(server.base, clinic.patient)).length;
   const page = await phone.context.newPage();
   await page.goto(`${server.base}/check-in`);
   await waitForHydration(page);
@@ -71,18 +74,18 @@ test('offline: two check-ins wait on the phone, survive a reload served by the s
   await waitForHydration(page);
   await page.getByTestId('sync-pending').filter({ hasText: '2 waiting' }).waitFor();
   await page.screenshot({ path: screenshotPath('check-in-offline-2-waiting'), fullPage: true });
-  assert.equal((await serverEntries(server.base)).length, before, 'nothing reached the server while offline');
+  assert.equal((await serverEntries(server.base, clinic.patient)).length, before, 'nothing reached the server while offline');
 
   await phone.context.setOffline(false);
   await page.getByTestId('sync-pending').filter({ hasText: 'Everything is sent.' }).waitFor({ timeout: 30_000 });
-  const entries = await serverEntries(server.base);
+  const entries = await serverEntries(server.base, clinic.patient);
   assert.equal(entries.length, before + 2, 'exactly two new entries');
   assert.deepEqual(entries.slice(0, 2).map((e) => e.check_in.anxiety).sort(), [6, 7]);
   await page.close();
 });
 
 test('entries saved while the server is down arrive exactly once after it restarts', async () => {
-  const before = (await serverEntries(server.base)).length;
+  const before = (await serverEntries(server.base, clinic.patient)).length;
   const page = await phone.context.newPage();
   await page.goto(`${server.base}/check-in`);
   await waitForHydration(page);
@@ -96,7 +99,7 @@ test('entries saved while the server is down arrive exactly once after it restar
   server = await startServer({ port, dataDir });
   // The retry timer (backoff with jitter) sends them without any action from the patient.
   await page.getByTestId('sync-pending').filter({ hasText: 'Everything is sent.' }).waitFor({ timeout: 60_000 });
-  const entries = await serverEntries(server.base);
+  const entries = await serverEntries(server.base, clinic.patient);
   assert.equal(entries.length, before + 2, 'each entry arrived exactly once');
   const ids = new Set(entries.map((e) => e.id));
   assert.equal(ids.size, entries.length, 'no duplicate ids');

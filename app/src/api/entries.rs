@@ -9,7 +9,7 @@ use crate::error::AppError;
 /// How many recent entries History shows.
 pub const RECENT_LIMIT: i64 = 50;
 
-/// One stored entry as the patient's History shows it.
+/// One stored entry as History and the therapist's record show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EntryView {
     pub id: String,
@@ -25,37 +25,32 @@ pub struct EntryView {
 /// The signed-in patient's most recent entries, newest first.
 #[server(prefix = "/api", endpoint = "entries/list")]
 pub async fn list_my_entries() -> Result<Vec<EntryView>, AppError> {
-    with_status(async {
-        let state = crate::state::app_state()?;
-        let parts: http::request::Parts = use_context().ok_or(AppError::Internal)?;
-        let patient = crate::auth::current_patient(&state.db, &parts).await?;
-        let rows = state
+    crate::api::respond(async {
+        let c = crate::api::ctx()?;
+        let patient =
+            crate::auth::require_role(&c.state, &c.parts, &[crate::domain::account::Role::Patient])
+                .await?;
+        let rows = c
+            .state
             .db
-            .list_entries_for_patient(&patient.id, RECENT_LIMIT)
+            .list_entries_for_patient(patient.id(), RECENT_LIMIT)
             .await?;
-        Ok(rows
-            .into_iter()
-            .map(|row| EntryView {
-                check_in: (row.kind == "check_in")
-                    .then(|| serde_json::from_str(&row.payload).ok())
-                    .flatten(),
-                id: row.id,
-                kind: row.kind,
-                recorded_at: row.recorded_at,
-                received_at: row.received_at,
-                late: row.late,
-            })
-            .collect())
+        Ok(rows.into_iter().map(entry_view).collect())
     })
     .await
 }
 
-/// Runs a server function body and sets the HTTP status from its error, if any.
+/// The wire view of a stored entry.
 #[cfg(feature = "ssr")]
-async fn with_status<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
-    let result = body.await;
-    if let Err(err) = &result {
-        crate::error::set_response_status(err);
+pub(crate) fn entry_view(row: crate::db::EntryRow) -> EntryView {
+    EntryView {
+        check_in: (row.kind == "check_in")
+            .then(|| serde_json::from_str(&row.payload).ok())
+            .flatten(),
+        id: row.id,
+        kind: row.kind,
+        recorded_at: row.recorded_at,
+        received_at: row.received_at,
+        late: row.late,
     }
-    result
 }

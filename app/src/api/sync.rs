@@ -59,8 +59,9 @@ mod handler {
     use http::request::Parts;
 
     use super::*;
-    use crate::auth::current_patient;
+    use crate::auth::{audit, require_role};
     use crate::db::{Db, InsertOutcome, NewEntry, UserRow, now_ms};
+    use crate::domain::account::Role;
     use crate::domain::entry::{EntryEnvelope, MAX_BATCH, is_late, validate_entry};
     use crate::error::AppError;
     use crate::state::AppState;
@@ -71,6 +72,8 @@ mod handler {
         parts: Parts,
         body: Result<Bytes, BytesRejection>,
     ) -> Result<Json<SyncResponse>, AppError> {
+        // Who first: a signed-out phone learns to sign in before anything else.
+        let actor = require_role(&state, &parts, &[Role::Patient]).await?;
         let is_json = parts
             .headers
             .get(CONTENT_TYPE)
@@ -97,11 +100,28 @@ mod handler {
                 format!("Send at most {MAX_BATCH} entries at a time."),
             ));
         }
-        let patient = current_patient(&state.db, &parts).await?;
+        let patient = &actor.user;
         let mut results = Vec::with_capacity(request.entries.len());
         for raw in request.entries {
-            results.push(store_one(&state.db, &patient, raw).await?);
+            results.push(store_one(&state.db, patient, raw).await?);
         }
+        let count = |s: EntryStatus| results.iter().filter(|r| r.status == s).count();
+        let detail = format!(
+            "accepted {}, duplicate {}, rejected {}",
+            count(EntryStatus::Accepted),
+            count(EntryStatus::Duplicate),
+            count(EntryStatus::Rejected)
+        );
+        audit(
+            &state,
+            &parts,
+            Some(&actor),
+            "entries.sync",
+            Some(&patient.id),
+            true,
+            &detail,
+        )
+        .await;
         Ok(Json(SyncResponse {
             results,
             server_time: now_ms(),

@@ -37,6 +37,8 @@ thread_local! {
 enum Problem {
     /// No network: not an error the patient needs to act on.
     Offline,
+    /// The session ended: the outbox stays, and the patient is asked to sign in.
+    SignIn,
     /// Anything else, in words for the patient.
     Message(String),
 }
@@ -132,9 +134,16 @@ async fn run() {
         let outcome = sync_once().await;
         if let Some(state) = state() {
             state.syncing.set(false);
+            state
+                .needs_sign_in
+                .set(matches!(outcome, Err(Problem::SignIn)));
             match &outcome {
                 Ok(()) => state.failure.set(None),
                 Err(Problem::Offline) => state.failure.set(None),
+                Err(Problem::SignIn) => state.failure.set(Some(
+                    "Please sign in again to send what is waiting. It is safe on this phone."
+                        .into(),
+                )),
                 Err(Problem::Message(text)) => state.failure.set(Some(text.clone())),
             }
         }
@@ -156,7 +165,9 @@ async fn run() {
         engine.failures
     });
     let waiting = state().and_then(|s| s.pending.get_untracked()).unwrap_or(0);
-    if failures > 0 && waiting > 0 {
+    let signed_out = state().is_some_and(|s| s.needs_sign_in.get_untracked());
+    // Signed out: retrying cannot help until the patient signs in (which reloads the app).
+    if failures > 0 && waiting > 0 && !signed_out {
         schedule_retry(failures);
     }
 }
@@ -279,9 +290,7 @@ async fn post_batch(
     match status {
         200 => serde_json::from_str(&text)
             .map_err(|_| Problem::Message("The server's answer could not be read. We will try again soon.".into())),
-        401 => Err(Problem::Message(
-            "Please sign in again to send what is waiting. It is safe on this phone.".into(),
-        )),
+        401 => Err(Problem::SignIn),
         _ => Err(Problem::Message(server_message(&text).unwrap_or_else(|| {
             format!("The server could not take your entries right now (error {status}). We will try again soon.")
         }))),

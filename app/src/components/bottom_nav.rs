@@ -3,9 +3,22 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-/// One tab per area. `A` marks the current one with `aria-current="page"`.
+use crate::components::{me_role, use_me};
+use crate::domain::account::Role;
+
+/// One tab per area. `A` marks the current one with `aria-current="page"`. Shown to patients,
+/// and to a phone that cannot reach the server (offline); not to staff or signed-out visitors.
 #[component]
 pub fn BottomNav() -> impl IntoView {
+    let me = use_me();
+    view! {
+        <Transition>
+            {move || matches!(me_role(me), Some(Some(Role::Patient)) | None).then(tabs)}
+        </Transition>
+    }
+}
+
+fn tabs() -> impl IntoView {
     view! {
         <nav class="bottom-nav" aria-label="Main">
             <A href="/" exact=true>

@@ -61,6 +61,13 @@ pub fn SyncStatus() -> impl IntoView {
                     .get()
                     .map(|message| view! { <p class="sync-failure" role="alert" data-testid="sync-failure">{message}</p> })
             }}
+            <Show when=move || state.needs_sign_in.get()>
+                <p>
+                    <a class="button" href="/sign-in?next=/" rel="external" data-testid="sync-sign-in">
+                        "Sign in to send"
+                    </a>
+                </p>
+            </Show>
             <Show when=move || !state.rejected.get().is_empty()>
                 <div class="sync-rejected" data-testid="sync-rejected">
                     <p>"These could not be saved by the clinic:"</p>

@@ -2,11 +2,20 @@
 //! chosen by the `DATABASE_URL` scheme. Methods live in one file per aggregate; each query is
 //! written once where both dialects agree (`$1` placeholders work in both).
 
+mod audit;
+mod care_teams;
 mod entries;
+mod sessions;
+mod throttle;
+mod tokens;
 mod users;
 
+pub use audit::{AuditFilter, AuditRow, NewAudit};
+pub use care_teams::RosterRow;
 pub use entries::{EntryRow, InsertOutcome, NewEntry};
-pub use users::{NewUser, UserRow};
+pub use sessions::SessionRow;
+pub use tokens::TokenRow;
+pub use users::{LoginRow, NewUser, UserRow};
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -1,6 +1,7 @@
 //! Pure logic shared by server and browser: entry kinds, their validation, and limits.
 //! Nothing here does I/O, so the browser can run the same checks before saving.
 
+pub mod account;
 pub mod check_in;
 pub mod crisis;
 pub mod entry;

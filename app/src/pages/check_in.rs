@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::{CrisisNote, SyncStatus};
+use crate::components::{CrisisNote, PatientArea, SyncStatus};
 use crate::domain::CheckIn;
 use crate::domain::check_in::{MOOD_LABELS, NOTE_MAX_CHARS};
 use crate::sync_state::use_sync_state;
@@ -79,6 +79,7 @@ pub fn CheckInPage() -> impl IntoView {
     view! {
         <Title text="Check-in · Stillpoint" />
         <h1>"Daily check-in"</h1>
+        <PatientArea>
         <p class="lead">"This takes about half a minute. There are no right or wrong answers."</p>
         <form class="check-in-form" on:submit=on_submit novalidate>
             <fieldset class="choice-group">
@@ -170,5 +171,6 @@ pub fn CheckInPage() -> impl IntoView {
             }}
         </form>
         <SyncStatus />
+        </PatientArea>
     }
 }

@@ -4,13 +4,14 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::components::SyncStatus;
+use crate::components::{PatientArea, SyncStatus};
 
 #[component]
 pub fn TodayPage() -> impl IntoView {
     view! {
         <Title text="Today · Stillpoint" />
         <h1>"Today"</h1>
+        <PatientArea>
         <section class="card">
             <h2>"Daily check-in"</h2>
             <p>"Take half a minute to note how you are doing. It helps you and your therapist see how things change."</p>
@@ -21,5 +22,6 @@ pub fn TodayPage() -> impl IntoView {
             <p>"When your therapist schedules a session, it will show here."</p>
         </section>
         <SyncStatus />
+        </PatientArea>
     }
 }
