@@ -18,6 +18,8 @@ pub fn AppHeader() -> impl IntoView {
                 "Stillpoint"
             </a>
             <nav class="header-links" aria-label="Account">
+                // First after the brand, so a keyboard reaches crisis help before anything else.
+                <a class="help-link" href="/crisis" rel="external">"Need help now?"</a>
                 <Transition>
                     {move || match me_role(me) {
                         Some(Some(Role::Therapist)) => Some(view! { <a href="/clinic" rel="external">"Patients"</a> }.into_any()),
@@ -30,7 +32,6 @@ pub fn AppHeader() -> impl IntoView {
                         None => None,
                     }}
                 </Transition>
-                <a class="help-link" href="/crisis" rel="external">"Need help now?"</a>
             </nav>
         </header>
     }
