@@ -315,6 +315,10 @@ async fn sessions_are_stored_touched_and_expired(db: &Db) {
     db.insert_session(&session("s2", "u1", 10)).await.unwrap();
     let read = db.get_session("s1").await.unwrap().unwrap();
     assert!(read.is_live(50));
+    let (joined, owner) = db.get_session_with_user("s1").await.unwrap().unwrap();
+    assert_eq!(joined, read);
+    assert_eq!(owner, db.get_user("u1").await.unwrap());
+    assert!(db.get_session_with_user("nope").await.unwrap().is_none());
     assert!(!read.is_live(110));
     db.touch_session("s1", 100, 200).await.unwrap();
     let touched = db.get_session("s1").await.unwrap().unwrap();

@@ -96,9 +96,9 @@ pub fn parse_date(text: &str) -> Option<i64> {
 #[cfg(feature = "ssr")]
 mod imp {
     use super::*;
-    use crate::api::{ctx, one_time_link};
-    use crate::auth::{Access, audit, audit_required, authorize_patient, new_token, require_role};
-    use crate::db::{AuditFilter, DbError, TokenRow, now_ms};
+    use crate::api::{ctx, issue_link};
+    use crate::auth::{Access, audit, audit_required, authorize_patient, require_role};
+    use crate::db::{AuditFilter, DbError, now_ms};
     use crate::domain::account::normalize_display_name;
 
     pub async fn invite_therapist(display_name: String) -> Result<OneTimeLink, AppError> {
@@ -106,22 +106,15 @@ mod imp {
         let actor = require_role(&c.state, &c.parts, &[Role::Admin]).await?;
         let display_name = normalize_display_name(&display_name)
             .map_err(|e| AppError::validation(e.field, e.message))?;
-        let (token, id) = new_token()?;
-        let now = now_ms();
-        let expires_at = now + c.state.auth.invitation_ttl_ms;
-        c.state
-            .db
-            .insert_token(&TokenRow {
-                id,
-                purpose: "therapist_invite".into(),
-                created_by: Some(actor.user.id.clone()),
-                user_id: None,
-                display_name,
-                created_at: now,
-                expires_at,
-                used_at: None,
-            })
-            .await?;
+        let link = issue_link(
+            &c,
+            actor.id(),
+            "therapist_invite",
+            None,
+            display_name,
+            c.state.auth.invitation_ttl_ms,
+        )
+        .await?;
         audit_required(
             &c.state,
             &c.parts,
@@ -132,7 +125,7 @@ mod imp {
             "",
         )
         .await?;
-        one_time_link(&c.state.auth.origin_for(&c.parts), &token, expires_at)
+        Ok(link)
     }
 
     pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {

@@ -81,9 +81,9 @@ pub async fn issue_reset_link(user_id: String) -> Result<OneTimeLink, AppError> 
 mod imp {
     use super::*;
     use crate::api::entries::entry_view;
-    use crate::api::{ctx, one_time_link};
-    use crate::auth::{Access, audit_required, authorize_patient, new_token, require_role};
-    use crate::db::{DbError, TokenRow, now_ms};
+    use crate::api::{ctx, issue_link};
+    use crate::auth::{Access, audit_required, authorize_patient, require_role};
+    use crate::db::{DbError, now_ms};
     use crate::domain::account::{Role, normalize_display_name};
 
     pub async fn invite_patient(display_name: String) -> Result<OneTimeLink, AppError> {
@@ -91,22 +91,15 @@ mod imp {
         let actor = require_role(&c.state, &c.parts, &[Role::Therapist]).await?;
         let display_name = normalize_display_name(&display_name)
             .map_err(|e| AppError::validation(e.field, e.message))?;
-        let (token, id) = new_token()?;
-        let now = now_ms();
-        let expires_at = now + c.state.auth.invitation_ttl_ms;
-        c.state
-            .db
-            .insert_token(&TokenRow {
-                id,
-                purpose: "patient_invite".into(),
-                created_by: Some(actor.user.id.clone()),
-                user_id: None,
-                display_name,
-                created_at: now,
-                expires_at,
-                used_at: None,
-            })
-            .await?;
+        let link = issue_link(
+            &c,
+            actor.id(),
+            "patient_invite",
+            None,
+            display_name,
+            c.state.auth.invitation_ttl_ms,
+        )
+        .await?;
         audit_required(
             &c.state,
             &c.parts,
@@ -117,7 +110,7 @@ mod imp {
             "",
         )
         .await?;
-        one_time_link(&c.state.auth.origin_for(&c.parts), &token, expires_at)
+        Ok(link)
     }
 
     pub async fn list_my_patients() -> Result<Vec<RosterItem>, AppError> {
@@ -255,22 +248,15 @@ mod imp {
                 message: "This account is deactivated. It cannot get a reset link.".into(),
             });
         }
-        let (token, id) = new_token()?;
-        let now = now_ms();
-        let expires_at = now + c.state.auth.reset_ttl_ms;
-        c.state
-            .db
-            .insert_token(&TokenRow {
-                id,
-                purpose: "reset".into(),
-                created_by: Some(actor.user.id.clone()),
-                user_id: Some(target.id.clone()),
-                display_name: String::new(),
-                created_at: now,
-                expires_at,
-                used_at: None,
-            })
-            .await?;
+        let link = issue_link(
+            &c,
+            actor.id(),
+            "reset",
+            Some(target.id.clone()),
+            String::new(),
+            c.state.auth.reset_ttl_ms,
+        )
+        .await?;
         let patient = (target.role == Role::Patient.as_str()).then_some(target.id.as_str());
         audit_required(
             &c.state,
@@ -282,6 +268,6 @@ mod imp {
             &format!("user {}", target.id),
         )
         .await?;
-        one_time_link(&c.state.auth.origin_for(&c.parts), &token, expires_at)
+        Ok(link)
     }
 }

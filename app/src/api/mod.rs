@@ -68,8 +68,37 @@ mod server_side {
         }
     }
 
+    /// Mints a one-time link for `purpose`, stores its hash, and returns the link with its QR
+    /// code (shown once: only the hash is kept).
+    pub(crate) async fn issue_link(
+        c: &Ctx,
+        created_by: &str,
+        purpose: &str,
+        user_id: Option<String>,
+        display_name: String,
+        ttl_ms: i64,
+    ) -> Result<super::OneTimeLink, AppError> {
+        let (token, id) = crate::auth::new_token()?;
+        let now = crate::db::now_ms();
+        let expires_at = now + ttl_ms;
+        c.state
+            .db
+            .insert_token(&crate::db::TokenRow {
+                id,
+                purpose: purpose.into(),
+                created_by: Some(created_by.into()),
+                user_id,
+                display_name,
+                created_at: now,
+                expires_at,
+                used_at: None,
+            })
+            .await?;
+        one_time_link(&c.state.auth.origin_for(&c.parts), &token, expires_at)
+    }
+
     /// The link and its QR code.
-    pub(crate) fn one_time_link(
+    fn one_time_link(
         origin: &str,
         token: &str,
         expires_at: i64,

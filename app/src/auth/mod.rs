@@ -221,9 +221,9 @@ pub async fn start_session(
 pub async fn current_user(state: &AppState, parts: &Parts) -> Result<Actor, AppError> {
     let token = session_token(&state.auth, parts).ok_or(AppError::Unauthorized)?;
     let id = hash_token(&token);
-    let session = state
+    let (session, user) = state
         .db
-        .get_session(&id)
+        .get_session_with_user(&id)
         .await?
         .ok_or(AppError::Unauthorized)?;
     let now = now_ms();
@@ -231,11 +231,6 @@ pub async fn current_user(state: &AppState, parts: &Parts) -> Result<Actor, AppE
         state.db.delete_session(&id).await?;
         return Err(AppError::Unauthorized);
     }
-    let user = match state.db.get_user(&session.user_id).await {
-        Ok(user) => user,
-        Err(crate::db::DbError::NotFound) => return Err(AppError::Unauthorized),
-        Err(e) => return Err(e.into()),
-    };
     let role = Role::parse(&user.role).ok_or(AppError::Unauthorized)?;
     if !user.is_active() {
         state.db.delete_sessions_for_user(&user.id).await?;

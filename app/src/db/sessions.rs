@@ -1,6 +1,6 @@
 //! Server-side sessions, so any server instance can serve any request.
 
-use super::{Db, DbError, with_pool};
+use super::{Db, DbError, UserRow, with_pool};
 
 /// A session as stored. `id` is the SHA-256 (hex) of the cookie value.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -51,6 +51,57 @@ impl Db {
             .await?
         });
         Ok(row)
+    }
+
+    /// The session with this id and its user, in one query (every signed-in request asks).
+    pub async fn get_session_with_user(
+        &self,
+        id: &str,
+    ) -> Result<Option<(SessionRow, UserRow)>, DbError> {
+        // Both tables have `id` and `created_at`: distinct names keep the columns apart.
+        #[derive(sqlx::FromRow)]
+        struct Joined {
+            id: String,
+            user_id: String,
+            created_at: i64,
+            last_seen_at: i64,
+            idle_expires_at: i64,
+            absolute_expires_at: i64,
+            role: String,
+            username: String,
+            display_name: String,
+            user_created_at: i64,
+            deactivated_at: Option<i64>,
+        }
+        let row = with_pool!(self, reader, |pool| {
+            sqlx::query_as::<_, Joined>(
+                "select s.id, s.user_id, s.created_at, s.last_seen_at, s.idle_expires_at, s.absolute_expires_at, \
+                        u.role, u.username, u.display_name, u.created_at as user_created_at, u.deactivated_at \
+                 from sessions s join users u on u.id = s.user_id where s.id = $1",
+            )
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(row.map(|j| {
+            let user = UserRow {
+                id: j.user_id.clone(),
+                role: j.role,
+                username: j.username,
+                display_name: j.display_name,
+                created_at: j.user_created_at,
+                deactivated_at: j.deactivated_at,
+            };
+            let session = SessionRow {
+                id: j.id,
+                user_id: j.user_id,
+                created_at: j.created_at,
+                last_seen_at: j.last_seen_at,
+                idle_expires_at: j.idle_expires_at,
+                absolute_expires_at: j.absolute_expires_at,
+            };
+            (session, user)
+        }))
     }
 
     /// Slides the idle limit forward after activity at `now`.
