@@ -9,6 +9,12 @@ const OFFLINE_PAGE = '/offline';
 // Pages kept for offline use: the patient's own areas only. Therapist and admin pages show
 // other people's health data and are never stored in this browser.
 const OFFLINE_PAGES = ['/', '/check-in', '/prepare', '/practice', '/history', '/crisis', '/offline', '/sign-in', '/account'];
+// Page families kept too: every preparation module.
+const OFFLINE_PREFIXES = ['/prepare/'];
+
+function keptOffline(pathname) {
+  return OFFLINE_PAGES.includes(pathname) || OFFLINE_PREFIXES.some((p) => pathname.startsWith(p));
+}
 
 self.addEventListener('install', (event) => {
   // `cache: 'reload'` bypasses the HTTP cache so the precache holds this build's files.
@@ -29,15 +35,37 @@ self.addEventListener('activate', (event) => {
   );
 });
 
+// Fetches pages the app asks for (e.g. every module once Prepare was opened) and keeps
+// them, so they open offline later. Only same-origin patient pages are accepted.
+async function cachePages(urls) {
+  const cache = await caches.open(CACHE);
+  for (const url of urls) {
+    const target = new URL(url, self.location.origin);
+    if (target.origin !== self.location.origin || !keptOffline(target.pathname)) {
+      continue;
+    }
+    try {
+      const response = await fetch(target.pathname, { credentials: 'same-origin', cache: 'no-store' });
+      if (response.ok && response.type === 'basic') {
+        await cache.put(target.pathname, response);
+      }
+    } catch (offline) {
+      // Offline: the page keeps its older copy, if any.
+    }
+  }
+}
+
 self.addEventListener('message', (event) => {
   if (event.data === 'skip-waiting') {
     self.skipWaiting();
+  } else if (event.data && event.data.type === 'cache-pages' && Array.isArray(event.data.urls)) {
+    event.waitUntil(cachePages(event.data.urls.slice(0, 50)));
   }
 });
 
 async function fromNetworkThenCache(request) {
   const cache = await caches.open(CACHE);
-  const keep = OFFLINE_PAGES.includes(new URL(request.url).pathname);
+  const keep = keptOffline(new URL(request.url).pathname);
   try {
     const response = await fetch(request);
     if (keep && response.ok && response.type === 'basic') {

@@ -11,7 +11,7 @@ use leptos_router::{
 use crate::components::{AppHeader, BottomNav, UpdateBanner, provide_me};
 use crate::pages::{
     AccountPage, AdminPage, CheckInPage, ClinicPage, ClinicPatientPage, CrisisPage, HistoryPage,
-    LinkPage, NotFoundPage, OfflinePage, PracticePage, PreparePage, SignInPage, TodayPage,
+    LinkPage, ModulePage, NotFoundPage, OfflinePage, PracticePage, PreparePage, SignInPage, TodayPage,
 };
 use crate::sync_state::SyncState;
 
@@ -81,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=TodayPage />
                     <Route path=path!("/check-in") view=CheckInPage />
                     <Route path=path!("/prepare") view=PreparePage />
+                    <Route path=path!("/prepare/:slug") view=ModulePage />
                     <Route path=path!("/practice") view=PracticePage />
                     <Route path=path!("/history") view=HistoryPage />
                     <Route path=path!("/crisis") view=CrisisPage ssr=SsrMode::Async />

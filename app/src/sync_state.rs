@@ -13,6 +13,15 @@ pub struct RejectedEntry {
     pub reason: String,
 }
 
+/// An entry saved on this phone this page load: waiting in the outbox, or already sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocalEntry {
+    pub id: String,
+    pub kind: String,
+    pub recorded_at: i64,
+    pub payload: serde_json::Value,
+}
+
 /// Reactive sync status, provided as context by `App`.
 #[derive(Debug, Clone, Copy)]
 pub struct SyncState {
@@ -34,6 +43,10 @@ pub struct SyncState {
     pub update_ready: RwSignal<bool>,
     /// The app has hydrated, so buttons that need code work.
     pub ready: RwSignal<bool>,
+    /// Entries waiting in the outbox (not rejected), so pages can show them at once.
+    pub waiting: RwSignal<Vec<LocalEntry>>,
+    /// Entries the server accepted during this page load (until the page reloads its data).
+    pub sent: RwSignal<Vec<LocalEntry>>,
 }
 
 impl SyncState {
@@ -48,7 +61,29 @@ impl SyncState {
             offline: RwSignal::new(false),
             update_ready: RwSignal::new(false),
             ready: RwSignal::new(false),
+            waiting: RwSignal::new(Vec::new()),
+            sent: RwSignal::new(Vec::new()),
         }
+    }
+}
+
+impl SyncState {
+    /// Preparation facts from entries on this phone (waiting or sent this page load).
+    pub fn local_facts(&self) -> Vec<crate::domain::preparation::PrepFact> {
+        let mut facts = Vec::new();
+        for list in [self.sent.get(), self.waiting.get()] {
+            for e in list {
+                if let Some(f) = crate::domain::preparation::PrepFact::from_entry(
+                    &e.id,
+                    &e.kind,
+                    e.recorded_at,
+                    &e.payload,
+                ) {
+                    facts.push(f);
+                }
+            }
+        }
+        facts
     }
 }
 

@@ -48,6 +48,9 @@ pub struct ServerSettings {
 
 /// Connects to the database, applies migrations and loads configuration files.
 pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, Assets)> {
+    let modules = app::content::check()
+        .map_err(|e| anyhow::anyhow!("the preparation content is broken ({e})"))?;
+    tracing::debug!(modules, "preparation content loaded");
     let url = config.database_url();
     if url.starts_with("sqlite") {
         config.prepare_data_dir().map_err(anyhow::Error::msg)?;

@@ -127,6 +127,29 @@ fn registered_server_functions() -> BTreeSet<String> {
         .collect()
 }
 
+/// A dosing session for patient `a`, two days ahead, stored directly.
+async fn a_session_for(app: &TestApp, a: &str) -> String {
+    let now = crate::support::now_ms();
+    let id = uuid::Uuid::now_v7().to_string();
+    app.db
+        .insert_dosing_session(&app::db::DosingSessionRow {
+            id: id.clone(),
+            patient_id: a.into(),
+            starts_at: now + 2 * 24 * 3_600_000,
+            time_zone: "UTC".into(),
+            route: "lozenge".into(),
+            location_note: String::new(),
+            status: "scheduled".into(),
+            cancel_reason: String::new(),
+            created_by: None,
+            created_at: now,
+            updated_at: now,
+        })
+        .await
+        .unwrap();
+    id
+}
+
 async fn run_matrix(backend: Backend) {
     let Some(app) = spawn_app_on(backend, &[]).await else {
         eprintln!("TEST_POSTGRES_URL is not set: PostgreSQL matrix skipped");
@@ -136,6 +159,11 @@ async fn run_matrix(backend: Backend) {
     let a = cast.patient_a.id.clone();
     let spare = cast.spare_therapist.username.clone();
     let mut covered = BTreeSet::new();
+    let tomorrow = app::domain::timing::input_value(
+        crate::support::now_ms() + 24 * 3_600_000,
+        app::domain::timing::parse_zone("UTC").unwrap(),
+    );
+    let a_session = a_session_for(&app, &a).await;
 
     // (server function, form, expected per actor)
     let public = [200; 7];
@@ -162,6 +190,47 @@ async fn run_matrix(backend: Backend) {
             [401, 401, 401, 401, 401, 429, 429],
         ),
         ("crisis/resources", vec![], public),
+        ("prepare/content", vec![], public),
+        (
+            "prepare/plan",
+            vec![],
+            only(&[Who::PatientA, Who::PatientB], 200),
+        ),
+        ("clinic/patient-sessions", vec![("patient_id", a.clone())], {
+            let mut row = only(&[Who::TherapistA, Who::OtherTherapist], 200);
+            row[4] = 404;
+            row
+        }),
+        (
+            "clinic/schedule-session",
+            vec![
+                ("patient_id", a.clone()),
+                ("starts_at", tomorrow.clone()),
+                ("time_zone", "UTC".into()),
+                ("route", "lozenge".into()),
+                ("location_note", String::new()),
+            ],
+            {
+                let mut row = only(&[Who::TherapistA, Who::OtherTherapist], 200);
+                row[4] = 404;
+                row
+            },
+        ),
+        (
+            "clinic/reschedule-session",
+            vec![
+                ("session_id", a_session.clone()),
+                ("starts_at", tomorrow.clone()),
+                ("time_zone", "UTC".into()),
+                ("route", "intravenous".into()),
+                ("location_note", String::new()),
+            ],
+            {
+                let mut row = only(&[Who::TherapistA, Who::OtherTherapist], 200);
+                row[4] = 404;
+                row
+            },
+        ),
         (
             "entries/list",
             vec![],
@@ -276,6 +345,24 @@ async fn run_matrix(backend: Backend) {
         );
         let still_there = app.db.get_user(&target.id).await.is_ok();
         assert_eq!(still_there, *who != Who::Admin, "delete-patient as {who:?}");
+    }
+
+    // Cancelling: a fresh session of A's per actor.
+    covered.insert("/api/clinic/cancel-session".into());
+    let mut cancel_row = only(&[Who::TherapistA, Who::OtherTherapist], 200);
+    cancel_row[4] = 404;
+    for (i, who) in EVERYONE.iter().enumerate() {
+        let session = a_session_for(&app, &a).await;
+        let response = app
+            .call(
+                "clinic/cancel-session",
+                cast.cookie(*who),
+                &[("session_id", &session), ("reason", "")],
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), cancel_row[i], "clinic/cancel-session as {who:?}");
+        let still = app.db.get_dosing_session(&session).await.unwrap().is_scheduled();
+        assert_eq!(still, *who != Who::TherapistA, "cancel-session as {who:?}");
     }
 
     // Sign-out last: it ends sessions.

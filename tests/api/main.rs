@@ -6,5 +6,6 @@ mod support;
 mod accounts;
 mod authz;
 mod health;
+mod prepare;
 mod startup;
 mod sync;

@@ -92,6 +92,8 @@ contract!(
     audit_rows_are_filtered_and_cannot_be_changed_or_deleted,
     sign_in_failures_are_counted_in_a_window,
     a_closed_database_reports_an_error_not_a_panic,
+    dosing_sessions_are_scheduled_moved_and_cancelled,
+    preparation_entries_are_listed_oldest_first_without_check_ins,
 );
 
 fn user(id: &str) -> NewUser {
@@ -628,4 +630,94 @@ async fn a_closed_database_reports_an_error_not_a_panic(db: &Db) {
     db.close().await;
     assert!(db.ping().await.is_err());
     assert!(db.get_user("u1").await.is_err());
+}
+
+fn dosing(id: &str, patient: &str, starts_at: i64) -> app::db::DosingSessionRow {
+    app::db::DosingSessionRow {
+        id: id.into(),
+        patient_id: patient.into(),
+        starts_at,
+        time_zone: "Europe/Berlin".into(),
+        route: "intravenous".into(),
+        location_note: "Room 2".into(),
+        status: "scheduled".into(),
+        cancel_reason: String::new(),
+        created_by: None,
+        created_at: 1_000,
+        updated_at: 1_000,
+    }
+}
+
+async fn dosing_sessions_are_scheduled_moved_and_cancelled(db: &Db) {
+    db.insert_user(&user("p1")).await.unwrap();
+    db.insert_user(&user("p2")).await.unwrap();
+    db.insert_dosing_session(&dosing("s2", "p1", 9_000)).await.unwrap();
+    db.insert_dosing_session(&dosing("s1", "p1", 5_000)).await.unwrap();
+    db.insert_dosing_session(&dosing("s3", "p2", 1_000)).await.unwrap();
+    assert!(matches!(
+        db.insert_dosing_session(&dosing("s1", "p1", 1)).await,
+        Err(DbError::Conflict)
+    ));
+    let mut bad_route = dosing("s4", "p1", 1);
+    bad_route.route = "nasal".into();
+    assert!(db.insert_dosing_session(&bad_route).await.is_err(), "route is checked");
+    let listed: Vec<String> = db
+        .list_dosing_sessions("p1")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(listed, ["s1", "s2"], "earliest first, own sessions only");
+
+    db.reschedule_dosing_session("s1", 7_000, "UTC", "lozenge", "", 2_000)
+        .await
+        .unwrap();
+    let moved = db.get_dosing_session("s1").await.unwrap();
+    assert_eq!(
+        (moved.starts_at, moved.time_zone.as_str(), moved.route.as_str(), moved.updated_at),
+        (7_000, "UTC", "lozenge", 2_000)
+    );
+    assert!(moved.is_scheduled());
+
+    db.cancel_dosing_session("s1", "Clinic closed", 3_000).await.unwrap();
+    let cancelled = db.get_dosing_session("s1").await.unwrap();
+    assert_eq!(cancelled.status, "cancelled");
+    assert_eq!(cancelled.cancel_reason, "Clinic closed");
+    assert!(matches!(
+        db.cancel_dosing_session("s1", "", 4_000).await,
+        Err(DbError::NotFound)
+    ));
+    assert!(matches!(
+        db.reschedule_dosing_session("s1", 8_000, "UTC", "lozenge", "", 4_000).await,
+        Err(DbError::NotFound)
+    ));
+    assert!(matches!(db.get_dosing_session("nope").await, Err(DbError::NotFound)));
+
+    // Sessions go with the patient.
+    db.delete_patient("p2").await.unwrap();
+    assert!(matches!(db.get_dosing_session("s3").await, Err(DbError::NotFound)));
+}
+
+async fn preparation_entries_are_listed_oldest_first_without_check_ins(db: &Db) {
+    db.insert_user(&user("p1")).await.unwrap();
+    db.insert_entry(&entry("c1", "p1", 1_000)).await.unwrap();
+    for (id, kind, at) in [
+        ("e3", "intention", 3_000),
+        ("e1", "module_read", 1_500),
+        ("e2", "readiness_tick", 2_000),
+    ] {
+        let mut e = entry(id, "p1", at);
+        e.kind = kind.into();
+        e.payload = "{}".into();
+        db.insert_entry(&e).await.unwrap();
+    }
+    let listed: Vec<String> = db
+        .list_prep_entries("p1")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(listed, ["e1", "e2", "e3"]);
 }

@@ -8,6 +8,8 @@ pub mod clinic;
 pub mod crisis;
 pub mod entries;
 pub mod export;
+pub mod prepare;
+pub mod sessions;
 pub mod sync;
 
 use serde::{Deserialize, Serialize};

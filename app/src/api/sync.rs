@@ -62,7 +62,9 @@ mod handler {
     use crate::auth::{audit, require_role};
     use crate::db::{Db, InsertOutcome, NewEntry, UserRow, now_ms};
     use crate::domain::account::Role;
-    use crate::domain::entry::{EntryEnvelope, MAX_BATCH, is_late, validate_entry};
+    use crate::domain::entry::{
+        EntryEnvelope, EntryKind, EntryRejection, MAX_BATCH, is_late, validate_entry,
+    };
     use crate::error::AppError;
     use crate::state::AppState;
 
@@ -154,6 +156,9 @@ mod handler {
             Ok(entry) => entry,
             Err(rejection) => return Ok(rejected(rejection.field, rejection.reason)),
         };
+        if let Some(rejection) = check_links(db, patient, &entry).await? {
+            return Ok(rejected(rejection.field, rejection.reason));
+        }
         let new = NewEntry {
             id: entry.id.to_string(),
             patient_id: patient.id.clone(),
@@ -188,6 +193,43 @@ mod handler {
             field: None,
             reason: None,
         })
+    }
+
+    /// Checks what an entry points at: its session must be one of this patient's (cancelled
+    /// ones too: what the patient wrote is kept), and a module must exist in a version no
+    /// newer than the current one.
+    async fn check_links(
+        db: &Db,
+        patient: &UserRow,
+        entry: &crate::domain::ValidatedEntry,
+    ) -> Result<Option<EntryRejection>, AppError> {
+        let payload: serde_json::Value =
+            serde_json::from_str(&entry.payload).unwrap_or(serde_json::Value::Null);
+        if let Some(session_id) = entry.kind.session_id(&payload) {
+            let mine = match db.get_dosing_session(&session_id).await {
+                Ok(session) => session.patient_id == patient.id,
+                Err(crate::db::DbError::NotFound) => false,
+                Err(e) => return Err(e.into()),
+            };
+            if !mine {
+                return Ok(Some(EntryRejection::field(
+                    "session_id",
+                    "This session is not in your plan. Your therapist may have removed it.",
+                )));
+            }
+        }
+        if entry.kind == EntryKind::ModuleRead {
+            let slug = payload.get("slug").and_then(|v| v.as_str()).unwrap_or("");
+            let version = payload.get("version").and_then(|v| v.as_i64()).unwrap_or(0);
+            let known = crate::content::module(slug).is_some_and(|m| version <= m.meta.version);
+            if !known {
+                return Ok(Some(EntryRejection::field(
+                    "slug",
+                    "This guide is not one the clinic knows. Please reload the app.",
+                )));
+            }
+        }
+        Ok(None)
     }
 
     /// A readable sentence for a body that is not a valid batch. Syntax errors give a

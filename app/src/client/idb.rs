@@ -187,3 +187,34 @@ pub async fn set_last_sync(at: i64) -> Result<(), JsValue> {
     db.close();
     done
 }
+
+/// Keeps a copy of `value` under `key` for offline use. Failing to keep it is harmless (the
+/// page then needs the network next time), so errors are ignored.
+pub async fn keep_copy<T: Serialize>(key: &str, value: &T) {
+    let Ok(text) = serde_json::to_string(value) else { return };
+    let result: Result<(), JsValue> = async {
+        let db = open().await?;
+        let tx = db.transaction_with_str_and_mode(META, IdbTransactionMode::Readwrite)?;
+        tx.object_store(META)?
+            .put_with_key(&JsValue::from_str(&text), &JsValue::from_str(&format!("copy:{key}")))?;
+        let done = committed(&tx).await;
+        db.close();
+        done
+    }
+    .await;
+    let _ = result;
+}
+
+/// The copy kept under `key`, if there is one this version can read.
+pub async fn read_copy<T: for<'de> Deserialize<'de>>(key: &str) -> Option<T> {
+    let db = open().await.ok()?;
+    let tx = db.transaction_with_str(META).ok()?;
+    let request = tx
+        .object_store(META)
+        .ok()?
+        .get(&JsValue::from_str(&format!("copy:{key}")))
+        .ok()?;
+    let value = wait(&request).await.ok();
+    db.close();
+    serde_json::from_str(&value?.as_string()?).ok()
+}

@@ -5,5 +5,6 @@ mod idb;
 mod sw;
 mod sync;
 
-pub use sw::apply_update;
-pub use sync::{save_check_in, start};
+pub use idb::{keep_copy, read_copy};
+pub use sw::{apply_update, cache_pages};
+pub use sync::{save_check_in, save_entry, start};

@@ -79,3 +79,32 @@ pub fn apply_update() {
         }
     });
 }
+
+/// Asks the service worker to fetch and keep `urls` (pages the patient will want offline,
+/// such as every preparation module once the Prepare area was opened).
+pub fn cache_pages(urls: Vec<String>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let container = window.navigator().service_worker();
+    leptos::task::spawn_local(async move {
+        let Ok(promise) = container.ready() else {
+            return;
+        };
+        let Ok(registration) = JsFuture::from(promise).await else {
+            return;
+        };
+        let registration: ServiceWorkerRegistration = registration.unchecked_into();
+        let Some(worker) = registration.active() else {
+            return;
+        };
+        let list = js_sys::Array::new();
+        for url in urls {
+            list.push(&JsValue::from_str(&url));
+        }
+        let message = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&message, &"type".into(), &"cache-pages".into());
+        let _ = js_sys::Reflect::set(&message, &"urls".into(), &list);
+        let _ = worker.post_message(&message);
+    });
+}

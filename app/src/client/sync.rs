@@ -15,7 +15,7 @@ use super::idb::{self, OutboxRecord};
 use crate::api::sync::{EntryStatus, SYNC_PATH, SyncResponse};
 use crate::domain::CheckIn;
 use crate::domain::entry::{EntryKind, MAX_BATCH};
-use crate::sync_state::{RejectedEntry, SyncState};
+use crate::sync_state::{LocalEntry, RejectedEntry, SyncState};
 
 const BACKOFF_BASE_MS: f64 = 2_000.0;
 const BACKOFF_MAX_MS: f64 = 5.0 * 60.0 * 1_000.0;
@@ -89,10 +89,16 @@ pub fn start(state: SyncState) {
 /// asks the loop to send it.
 pub async fn save_check_in(check_in: &CheckIn) -> Result<(), String> {
     let payload = serde_json::to_value(check_in).map_err(|e| e.to_string())?;
+    save_entry(EntryKind::CheckIn, payload).await
+}
+
+/// Saves an entry of `kind` (already validated by the caller) in the outbox, committed to
+/// disk before this returns, then asks the loop to send it.
+pub async fn save_entry(kind: EntryKind, payload: serde_json::Value) -> Result<(), String> {
     let record = OutboxRecord {
         id: uuid::Uuid::now_v7().to_string(),
-        kind: EntryKind::CheckIn.as_str().into(),
-        schema_version: EntryKind::CheckIn.schema_version(),
+        kind: kind.as_str().into(),
+        schema_version: kind.schema_version(),
         recorded_at: js_sys::Date::now() as i64,
         payload,
         rejected: None,
@@ -207,6 +213,13 @@ async fn refresh() {
                 .collect();
             state.pending.set(Some(pending));
             state.rejected.set(rejected);
+            state.waiting.set(
+                records
+                    .iter()
+                    .filter(|r| r.rejected.is_none())
+                    .map(local_entry)
+                    .collect(),
+            );
         }
         Err(err) => state.failure.set(Some(idb::describe(&err))),
     }
@@ -306,6 +319,15 @@ fn server_message(text: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+fn local_entry(r: &OutboxRecord) -> LocalEntry {
+    LocalEntry {
+        id: r.id.clone(),
+        kind: r.kind.clone(),
+        recorded_at: r.recorded_at,
+        payload: r.payload.clone(),
+    }
+}
+
 /// Removes accepted and duplicate entries; keeps rejected ones with the reason.
 async fn apply_answer(batch: &[OutboxRecord], response: &SyncResponse) -> Result<(), Problem> {
     let mut settled = Vec::new();
@@ -333,6 +355,14 @@ async fn apply_answer(batch: &[OutboxRecord], response: &SyncResponse) -> Result
     idb::remove(&settled)
         .await
         .map_err(|e| Problem::Message(idb::describe(&e)))?;
+    if let Some(state) = state() {
+        let sent: Vec<LocalEntry> = batch
+            .iter()
+            .filter(|r| settled.contains(&r.id))
+            .map(local_entry)
+            .collect();
+        state.sent.update(|list| list.extend(sent));
+    }
     idb::put_all(&rejected)
         .await
         .map_err(|e| Problem::Message(idb::describe(&e)))?;

@@ -6,6 +6,7 @@ mod bottom_nav;
 mod crisis_note;
 mod format;
 mod patient_area;
+pub mod preparation;
 mod sync_status;
 mod update_banner;
 

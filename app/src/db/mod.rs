@@ -4,6 +4,7 @@
 
 mod audit;
 mod care_teams;
+mod dosing_sessions;
 mod entries;
 mod sessions;
 mod throttle;
@@ -12,6 +13,7 @@ mod users;
 
 pub use audit::{AuditFilter, AuditRow, NewAudit};
 pub use care_teams::RosterRow;
+pub use dosing_sessions::DosingSessionRow;
 pub use entries::{EntryRow, InsertOutcome, NewEntry};
 pub use sessions::SessionRow;
 pub use tokens::TokenRow;

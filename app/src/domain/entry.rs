@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::check_in::CheckIn;
+use super::preparation::{IntegrationReflection, Intention, ModuleRead, ReadinessTick, SessionQuestion};
 
 /// How far ahead of the server clock a device clock may be, in milliseconds.
 pub const MAX_CLOCK_SKEW_MS: i64 = 5 * 60 * 1000;
@@ -20,26 +21,60 @@ pub const MAX_BATCH: usize = 100;
 #[serde(rename_all = "snake_case")]
 pub enum EntryKind {
     CheckIn,
+    ModuleRead,
+    Intention,
+    ReadinessTick,
+    SessionQuestion,
+    IntegrationReflection,
 }
 
 impl EntryKind {
+    pub const ALL: [EntryKind; 6] = [
+        EntryKind::CheckIn,
+        EntryKind::ModuleRead,
+        EntryKind::Intention,
+        EntryKind::ReadinessTick,
+        EntryKind::SessionQuestion,
+        EntryKind::IntegrationReflection,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             EntryKind::CheckIn => "check_in",
+            EntryKind::ModuleRead => "module_read",
+            EntryKind::Intention => "intention",
+            EntryKind::ReadinessTick => "readiness_tick",
+            EntryKind::SessionQuestion => "session_question",
+            EntryKind::IntegrationReflection => "integration_reflection",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "check_in" => Some(EntryKind::CheckIn),
-            _ => None,
-        }
+        EntryKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
     /// The schema version the server understands for this kind.
     pub fn schema_version(self) -> i64 {
+        1
+    }
+
+    /// Words for this kind, as a heading in lists.
+    pub fn label(self) -> &'static str {
         match self {
-            EntryKind::CheckIn => 1,
+            EntryKind::CheckIn => "Check-in",
+            EntryKind::ModuleRead => "Read a preparation guide",
+            EntryKind::Intention => "Intention",
+            EntryKind::ReadinessTick => "Checklist",
+            EntryKind::SessionQuestion => "Question for the therapist",
+            EntryKind::IntegrationReflection => "Integration reflection",
+        }
+    }
+
+    /// The session this kind of entry names, if it names one.
+    pub fn session_id(self, payload: &serde_json::Value) -> Option<String> {
+        match self {
+            EntryKind::CheckIn | EntryKind::ModuleRead => None,
+            _ => payload.get("session_id").and_then(|v| v.as_str()).map(str::to_string),
         }
     }
 }
@@ -131,16 +166,13 @@ pub fn validate_entry(
         ));
     }
     let payload = match kind {
-        EntryKind::CheckIn => {
-            let check_in: CheckIn = serde_json::from_value(entry.payload.clone()).map_err(|e| {
-                EntryRejection::new(format!(
-                    "The check-in could not be read: {}",
-                    payload_error(&e)
-                ))
-            })?;
-            let canonical = check_in.validate()?;
-            serde_json::to_string(&canonical)
-                .map_err(|_| EntryRejection::new("The check-in could not be stored."))?
+        EntryKind::CheckIn => canonical::<CheckIn>(entry, "check-in", |c| c.validate())?,
+        EntryKind::ModuleRead => canonical::<ModuleRead>(entry, "entry", |m| m.validate())?,
+        EntryKind::Intention => canonical::<Intention>(entry, "intention", |i| i.validate())?,
+        EntryKind::ReadinessTick => canonical::<ReadinessTick>(entry, "checklist entry", |t| t.validate())?,
+        EntryKind::SessionQuestion => canonical::<SessionQuestion>(entry, "question", |q| q.validate())?,
+        EntryKind::IntegrationReflection => {
+            canonical::<IntegrationReflection>(entry, "reflection", |r| r.validate())?
         }
     };
     Ok(ValidatedEntry {
@@ -150,6 +182,22 @@ pub fn validate_entry(
         recorded_at: entry.recorded_at,
         payload,
     })
+}
+
+/// Reads a payload as `T`, validates it and returns its canonical JSON.
+fn canonical<T>(
+    entry: &EntryEnvelope,
+    what: &str,
+    validate: impl Fn(&T) -> Result<T, EntryRejection>,
+) -> Result<String, EntryRejection>
+where
+    T: Serialize + for<'de> Deserialize<'de>,
+{
+    let value: T = serde_json::from_value(entry.payload.clone()).map_err(|e| {
+        EntryRejection::new(format!("The {what} could not be read: {}", payload_error(&e)))
+    })?;
+    let valid = validate(&value)?;
+    serde_json::to_string(&valid).map_err(|_| EntryRejection::new(format!("The {what} could not be stored.")))
 }
 
 /// Whether an entry received at `received_at` counts as late.
@@ -207,7 +255,7 @@ mod tests {
             Some("id")
         );
         let mut e = envelope(json!({"anxiety":2,"mood":3,"sleep_hours":7}));
-        e.kind = "gad7".into();
+        e.kind = "gad_seven".into();
         assert_eq!(
             validate_entry(&e, NOW, 0).unwrap_err().field.as_deref(),
             Some("kind")

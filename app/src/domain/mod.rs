@@ -5,6 +5,9 @@ pub mod account;
 pub mod check_in;
 pub mod crisis;
 pub mod entry;
+pub mod preparation;
+#[cfg(feature = "ssr")]
+pub mod timing;
 
 pub use check_in::CheckIn;
 pub use entry::{EntryKind, EntryRejection, ValidatedEntry, validate_entry};

@@ -14,6 +14,7 @@ use crate::components::{
     FormStatus, OneTimeLinkCard, SignInPrompt, error_text, format_date, me_role, use_me,
 };
 use crate::domain::account::Role;
+use crate::pages::clinic_sessions::PatientSessions;
 use crate::sync_state::use_sync_state;
 
 /// Renders `inner` for a signed-in therapist, and an explanation for anyone else.
@@ -150,8 +151,9 @@ fn Record(record: PatientRecord, refresh: RwSignal<u32>) -> impl IntoView {
     view! {
         <h1>{record.display_name.clone()}</h1>
         <p class="hint">{record.username.clone()} {(!record.active).then_some(" · deactivated")}</p>
+        <PatientSessions patient_id=record.id.clone() />
         <section class="card">
-            <h2>"Check-ins"</h2>
+            <h2>"Check-ins and entries"</h2>
             {if entries.is_empty() {
                 view! { <p>"No check-ins yet."</p> }.into_any()
             } else {
@@ -182,7 +184,12 @@ fn RecordEntry(entry: EntryView) -> impl IntoView {
                 </li>
             }.into_any()
         }
-        None => view! { <li class="card entry"><p class="entry-when">{when} " · " {entry.kind}</p></li> }.into_any(),
+        None => view! {
+            <li class="card entry">
+                <p class="entry-when">{when} {late}</p>
+                <p>{entry.summary.unwrap_or(entry.kind)}</p>
+            </li>
+        }.into_any(),
     }
 }
 

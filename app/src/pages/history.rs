@@ -62,6 +62,11 @@ fn EntryItem(entry: EntryView) -> impl IntoView {
             }
                 .into_any()
         }
-        None => view! { <li class="card entry"><p class="entry-when">{when}</p></li> }.into_any(),
+        None => view! {
+            <li class="card entry">
+                <p class="entry-when">{when}</p>
+                {entry.summary.map(|text| view! { <p>{text}</p> })}
+            </li>
+        }.into_any(),
     }
 }
