@@ -11,7 +11,8 @@ use leptos_router::{
 use crate::components::{AppHeader, BottomNav, UpdateBanner, provide_me};
 use crate::pages::{
     AccountPage, AdminPage, CheckInPage, ClinicPage, ClinicPatientPage, CrisisPage, HistoryPage,
-    LinkPage, ModulePage, NotFoundPage, OfflinePage, PracticePage, PreparePage, SignInPage, TodayPage,
+    LinkPage, ModulePage, NotFoundPage, OfflinePage, PracticePage, PreparePage, SignInPage,
+    TodayPage,
 };
 use crate::sync_state::SyncState;
 

@@ -196,11 +196,15 @@ async fn run_matrix(backend: Backend) {
             vec![],
             only(&[Who::PatientA, Who::PatientB], 200),
         ),
-        ("clinic/patient-sessions", vec![("patient_id", a.clone())], {
-            let mut row = only(&[Who::TherapistA, Who::OtherTherapist], 200);
-            row[4] = 404;
-            row
-        }),
+        (
+            "clinic/patient-sessions",
+            vec![("patient_id", a.clone())],
+            {
+                let mut row = only(&[Who::TherapistA, Who::OtherTherapist], 200);
+                row[4] = 404;
+                row
+            },
+        ),
         (
             "clinic/schedule-session",
             vec![
@@ -360,8 +364,17 @@ async fn run_matrix(backend: Backend) {
                 &[("session_id", &session), ("reason", "")],
             )
             .await;
-        assert_eq!(response.status().as_u16(), cancel_row[i], "clinic/cancel-session as {who:?}");
-        let still = app.db.get_dosing_session(&session).await.unwrap().is_scheduled();
+        assert_eq!(
+            response.status().as_u16(),
+            cancel_row[i],
+            "clinic/cancel-session as {who:?}"
+        );
+        let still = app
+            .db
+            .get_dosing_session(&session)
+            .await
+            .unwrap()
+            .is_scheduled();
         assert_eq!(still, *who != Who::TherapistA, "cancel-session as {who:?}");
     }
 

@@ -32,7 +32,12 @@ async fn clinic(app: &TestApp) -> Clinic {
         .await
         .unwrap();
     app.db
-        .add_care_team_member(&other_patient.id, &other_therapist.id, &other_therapist.id, 1)
+        .add_care_team_member(
+            &other_patient.id,
+            &other_therapist.id,
+            &other_therapist.id,
+            1,
+        )
         .await
         .unwrap();
     Clinic {
@@ -100,12 +105,30 @@ async fn sessions_are_scheduled_only_in_the_future_and_only_by_the_care_team() {
     // Bad input: each refused with a 422 naming the field, nothing stored.
     for (starts_at, zone, route, note, field) in [
         (in_utc(-3_600_000), "UTC", "intravenous", "", "starts_at"),
-        ("next tuesday".to_string(), "UTC", "intravenous", "", "starts_at"),
+        (
+            "next tuesday".to_string(),
+            "UTC",
+            "intravenous",
+            "",
+            "starts_at",
+        ),
         (in_utc(3 * 365 * DAY), "UTC", "intravenous", "", "starts_at"),
-        (tomorrow.clone(), "Mars/Olympus", "intravenous", "", "time_zone"),
+        (
+            tomorrow.clone(),
+            "Mars/Olympus",
+            "intravenous",
+            "",
+            "time_zone",
+        ),
         (tomorrow.clone(), "", "intravenous", "", "time_zone"),
         (tomorrow.clone(), "UTC", "nasal", "", "route"),
-        (tomorrow.clone(), "UTC", "lozenge", &"x".repeat(201), "location_note"),
+        (
+            tomorrow.clone(),
+            "UTC",
+            "lozenge",
+            &"x".repeat(201),
+            "location_note",
+        ),
     ] {
         let (status, body) = schedule(&app, t, p, &starts_at, zone, route, note).await;
         assert_eq!(status, 422, "{starts_at} {zone} {route}: {body}");
@@ -115,12 +138,33 @@ async fn sessions_are_scheduled_only_in_the_future_and_only_by_the_care_team() {
     assert!(app.db.list_dosing_sessions(p).await.unwrap().is_empty());
 
     // A time the clocks skip is refused with a sentence that says so.
-    let (status, body) = schedule(&app, t, p, "2027-03-28T02:30", "Europe/Berlin", "lozenge", "").await;
+    let (status, body) = schedule(
+        &app,
+        t,
+        p,
+        "2027-03-28T02:30",
+        "Europe/Berlin",
+        "lozenge",
+        "",
+    )
+    .await;
     assert_eq!(status, 422, "{body}");
-    assert!(body["message"].as_str().unwrap().contains("clocks change"), "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("clocks change"),
+        "{body}"
+    );
 
     // Not on the care team: 404 like a patient who does not exist; other roles: 403.
-    let (status, _) = schedule(&app, &c.other_therapist.cookie, p, &tomorrow, "UTC", "lozenge", "").await;
+    let (status, _) = schedule(
+        &app,
+        &c.other_therapist.cookie,
+        p,
+        &tomorrow,
+        "UTC",
+        "lozenge",
+        "",
+    )
+    .await;
     assert_eq!(status, 404);
     let (status, _) = schedule(&app, &c.admin.cookie, p, &tomorrow, "UTC", "lozenge", "").await;
     assert_eq!(status, 403);
@@ -129,7 +173,16 @@ async fn sessions_are_scheduled_only_in_the_future_and_only_by_the_care_team() {
     assert!(app.db.list_dosing_sessions(p).await.unwrap().is_empty());
 
     // The care team's therapist schedules it, in New York time.
-    let (status, body) = schedule(&app, t, p, "2027-01-05T09:30", "America/New_York", "intravenous", "Room 2").await;
+    let (status, body) = schedule(
+        &app,
+        t,
+        p,
+        "2027-01-05T09:30",
+        "America/New_York",
+        "intravenous",
+        "Room 2",
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["when"], "Tuesday 5 January 2027 at 9:30 AM (EST)");
     assert_eq!(body["location_note"], "Room 2");
@@ -160,10 +213,16 @@ async fn sessions_are_scheduled_only_in_the_future_and_only_by_the_care_team() {
         }
     };
     assert_eq!(reschedule(t.clone(), in_utc(-DAY)).await, 422);
-    assert_eq!(reschedule(c.other_therapist.cookie.clone(), in_utc(2 * DAY)).await, 404);
+    assert_eq!(
+        reschedule(c.other_therapist.cookie.clone(), in_utc(2 * DAY)).await,
+        404
+    );
     assert_eq!(reschedule(t.clone(), in_utc(2 * DAY)).await, 200);
     let moved = app.db.get_dosing_session(&id).await.unwrap();
-    assert_eq!((moved.route.as_str(), moved.time_zone.as_str()), ("lozenge", "UTC"));
+    assert_eq!(
+        (moved.route.as_str(), moved.time_zone.as_str()),
+        ("lozenge", "UTC")
+    );
     assert!(moved.starts_at > now_ms() + DAY);
 
     // Cancel: kept as cancelled; a second cancel and a reschedule are 409.
@@ -187,11 +246,18 @@ async fn sessions_are_scheduled_only_in_the_future_and_only_by_the_care_team() {
     assert_eq!(cancel(t.clone()).await, 409);
     assert_eq!(reschedule(t.clone(), in_utc(3 * DAY)).await, 409);
     let cancelled = app.db.get_dosing_session(&id).await.unwrap();
-    assert_eq!((cancelled.status.as_str(), cancelled.cancel_reason.as_str()), ("cancelled", "Clinic closed"));
+    assert_eq!(
+        (cancelled.status.as_str(), cancelled.cancel_reason.as_str()),
+        ("cancelled", "Clinic closed")
+    );
 
     // An unknown session id is a 404, never a 500.
     let response = app
-        .call("clinic/cancel-session", Some(t), &[("session_id", "not-a-session"), ("reason", "")])
+        .call(
+            "clinic/cancel-session",
+            Some(t),
+            &[("session_id", "not-a-session"), ("reason", "")],
+        )
         .await;
     assert_eq!(response.status(), 404);
 
@@ -206,7 +272,12 @@ async fn sessions_are_scheduled_only_in_the_future_and_only_by_the_care_team() {
         .await
         .unwrap();
     for action in ["session.schedule", "session.reschedule", "session.cancel"] {
-        assert!(audit.iter().any(|a| a.action == action && a.outcome == "allowed"), "{action} audited");
+        assert!(
+            audit
+                .iter()
+                .any(|a| a.action == action && a.outcome == "allowed"),
+            "{action} audited"
+        );
     }
     let _ = c.other_patient;
 }
@@ -215,7 +286,16 @@ async fn sessions_are_scheduled_only_in_the_future_and_only_by_the_care_team() {
 async fn readiness_is_visible_only_to_the_care_team_and_follows_what_the_patient_sent() {
     let app = spawn_app().await;
     let c = clinic(&app).await;
-    let (status, session) = schedule(&app, &c.therapist.cookie, &c.patient.id, &in_utc(7 * DAY), "UTC", "intravenous", "").await;
+    let (status, session) = schedule(
+        &app,
+        &c.therapist.cookie,
+        &c.patient.id,
+        &in_utc(7 * DAY),
+        "UTC",
+        "intravenous",
+        "",
+    )
+    .await;
     assert_eq!(status, 200, "{session}");
     let session_id = session["id"].as_str().unwrap().to_string();
 
@@ -224,7 +304,11 @@ async fn readiness_is_visible_only_to_the_care_team_and_follows_what_the_patient
         let patient_id = c.patient.id.clone();
         async move {
             let response = app
-                .call("clinic/patient-sessions", Some(&cookie), &[("patient_id", patient_id.as_str())])
+                .call(
+                    "clinic/patient-sessions",
+                    Some(&cookie),
+                    &[("patient_id", patient_id.as_str())],
+                )
                 .await;
             let status = response.status().as_u16();
             (status, response.text().await.unwrap())
@@ -240,14 +324,31 @@ async fn readiness_is_visible_only_to_the_care_team_and_follows_what_the_patient
     let modules = app::content::catalog();
     let mut entries: Vec<Value> = modules
         .iter()
-        .map(|m| entry("module_read", json!({"slug": m.meta.slug, "version": m.meta.version})))
+        .map(|m| {
+            entry(
+                "module_read",
+                json!({"slug": m.meta.slug, "version": m.meta.version}),
+            )
+        })
         .collect();
     let intention = "I want to meet my fear with kindness";
-    entries.push(entry("intention", json!({"session_id": session_id, "text": intention})));
-    entries.push(entry("readiness_tick", json!({"session_id": session_id, "item": "ride_arranged", "done": true})));
-    entries.push(entry("session_question", json!({"session_id": session_id, "text": "Can I bring my own music?"})));
+    entries.push(entry(
+        "intention",
+        json!({"session_id": session_id, "text": intention}),
+    ));
+    entries.push(entry(
+        "readiness_tick",
+        json!({"session_id": session_id, "item": "ride_arranged", "done": true}),
+    ));
+    entries.push(entry(
+        "session_question",
+        json!({"session_id": session_id, "text": "Can I bring my own music?"}),
+    ));
     let results = sync(&app, &c.patient, entries).await;
-    assert!(results.iter().all(|r| r["status"] == "accepted"), "{results:?}");
+    assert!(
+        results.iter().all(|r| r["status"] == "accepted"),
+        "{results:?}"
+    );
 
     let (status, body) = readiness(c.therapist.cookie.clone()).await;
     assert_eq!(status, 200);
@@ -257,7 +358,12 @@ async fn readiness_is_visible_only_to_the_care_team_and_follows_what_the_patient
     assert_eq!(r["modules_read"], r["modules_total"]);
     assert_eq!(r["intention"], intention);
     assert_eq!(r["questions"][0], "Can I bring my own music?");
-    let fasting = r["items"].as_array().unwrap().iter().find(|i| i["key"] == "fasting").unwrap();
+    let fasting = r["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["key"] == "fasting")
+        .unwrap();
     assert_eq!(fasting["state"], "on_the_day");
 
     // Nobody else sees it.
@@ -271,10 +377,15 @@ async fn readiness_is_visible_only_to_the_care_team_and_follows_what_the_patient
         assert_eq!(status, expected, "{who}: {body}");
         assert!(!body.contains(intention), "{who} saw the intention");
     }
-    let response = app.call("prepare/plan", Some(&c.other_patient.cookie), &[]).await;
+    let response = app
+        .call("prepare/plan", Some(&c.other_patient.cookie), &[])
+        .await;
     assert_eq!(response.status(), 200);
     let body = response.text().await.unwrap();
-    assert!(!body.contains(intention) && !body.contains(&session_id), "another patient's plan leaked");
+    assert!(
+        !body.contains(intention) && !body.contains(&session_id),
+        "another patient's plan leaked"
+    );
 
     // The patient's own plan carries the session, its prompts and the facts.
     let response = app.call("prepare/plan", Some(&c.patient.cookie), &[]).await;
@@ -282,7 +393,12 @@ async fn readiness_is_visible_only_to_the_care_team_and_follows_what_the_patient
     assert_eq!(plan["sessions"][0]["id"], session_id.as_str());
     assert_eq!(plan["sessions"][0]["prompts"].as_array().unwrap().len(), 3);
     let start = plan["sessions"][0]["starts_at"].as_i64().unwrap();
-    assert_eq!(plan["sessions"][0]["prompts"][0]["due_at"].as_i64().unwrap(), start + DAY);
+    assert_eq!(
+        plan["sessions"][0]["prompts"][0]["due_at"]
+            .as_i64()
+            .unwrap(),
+        start + DAY
+    );
     assert!(plan["facts"].as_array().unwrap().len() >= modules.len() + 3);
 
     // The therapist's read was audited.
@@ -295,14 +411,27 @@ async fn readiness_is_visible_only_to_the_care_team_and_follows_what_the_patient
         })
         .await
         .unwrap();
-    assert!(audit.iter().any(|a| a.action == "patient.read" && a.detail.contains("readiness")));
+    assert!(
+        audit
+            .iter()
+            .any(|a| a.action == "patient.read" && a.detail.contains("readiness"))
+    );
 }
 
 #[tokio::test]
 async fn preparation_entries_must_name_the_patients_own_session_and_a_known_guide() {
     let app = spawn_app().await;
     let c = clinic(&app).await;
-    let (_, session) = schedule(&app, &c.therapist.cookie, &c.patient.id, &in_utc(2 * DAY), "UTC", "lozenge", "").await;
+    let (_, session) = schedule(
+        &app,
+        &c.therapist.cookie,
+        &c.patient.id,
+        &in_utc(2 * DAY),
+        "UTC",
+        "lozenge",
+        "",
+    )
+    .await;
     let session_id = session["id"].as_str().unwrap().to_string();
     let module = &app::content::catalog()[0];
 
@@ -320,10 +449,15 @@ async fn preparation_entries_must_name_the_patients_own_session_and_a_known_guid
         ],
     )
     .await;
-    let statuses: Vec<&str> = results.iter().map(|r| r["status"].as_str().unwrap()).collect();
+    let statuses: Vec<&str> = results
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
     assert_eq!(
         statuses,
-        ["rejected", "rejected", "rejected", "rejected", "rejected", "rejected", "accepted"],
+        [
+            "rejected", "rejected", "rejected", "rejected", "rejected", "rejected", "accepted"
+        ],
         "{results:?}"
     );
     assert_eq!(results[0]["field"], "session_id");
@@ -333,13 +467,20 @@ async fn preparation_entries_must_name_the_patients_own_session_and_a_known_guid
     }
     // The patient's own session: accepted even after it was cancelled (nothing is lost).
     let response = app
-        .call("clinic/cancel-session", Some(&c.therapist.cookie), &[("session_id", session_id.as_str()), ("reason", "")])
+        .call(
+            "clinic/cancel-session",
+            Some(&c.therapist.cookie),
+            &[("session_id", session_id.as_str()), ("reason", "")],
+        )
         .await;
     assert_eq!(response.status(), 200);
     let results = sync(
         &app,
         &c.patient,
-        vec![entry("integration_reflection", json!({"session_id": session_id, "prompt": "day1", "text": "I slept well after."}))],
+        vec![entry(
+            "integration_reflection",
+            json!({"session_id": session_id, "prompt": "day1", "text": "I slept well after."}),
+        )],
     )
     .await;
     assert_eq!(results[0]["status"], "accepted", "{results:?}");

@@ -651,16 +651,25 @@ fn dosing(id: &str, patient: &str, starts_at: i64) -> app::db::DosingSessionRow 
 async fn dosing_sessions_are_scheduled_moved_and_cancelled(db: &Db) {
     db.insert_user(&user("p1")).await.unwrap();
     db.insert_user(&user("p2")).await.unwrap();
-    db.insert_dosing_session(&dosing("s2", "p1", 9_000)).await.unwrap();
-    db.insert_dosing_session(&dosing("s1", "p1", 5_000)).await.unwrap();
-    db.insert_dosing_session(&dosing("s3", "p2", 1_000)).await.unwrap();
+    db.insert_dosing_session(&dosing("s2", "p1", 9_000))
+        .await
+        .unwrap();
+    db.insert_dosing_session(&dosing("s1", "p1", 5_000))
+        .await
+        .unwrap();
+    db.insert_dosing_session(&dosing("s3", "p2", 1_000))
+        .await
+        .unwrap();
     assert!(matches!(
         db.insert_dosing_session(&dosing("s1", "p1", 1)).await,
         Err(DbError::Conflict)
     ));
     let mut bad_route = dosing("s4", "p1", 1);
     bad_route.route = "nasal".into();
-    assert!(db.insert_dosing_session(&bad_route).await.is_err(), "route is checked");
+    assert!(
+        db.insert_dosing_session(&bad_route).await.is_err(),
+        "route is checked"
+    );
     let listed: Vec<String> = db
         .list_dosing_sessions("p1")
         .await
@@ -675,12 +684,19 @@ async fn dosing_sessions_are_scheduled_moved_and_cancelled(db: &Db) {
         .unwrap();
     let moved = db.get_dosing_session("s1").await.unwrap();
     assert_eq!(
-        (moved.starts_at, moved.time_zone.as_str(), moved.route.as_str(), moved.updated_at),
+        (
+            moved.starts_at,
+            moved.time_zone.as_str(),
+            moved.route.as_str(),
+            moved.updated_at
+        ),
         (7_000, "UTC", "lozenge", 2_000)
     );
     assert!(moved.is_scheduled());
 
-    db.cancel_dosing_session("s1", "Clinic closed", 3_000).await.unwrap();
+    db.cancel_dosing_session("s1", "Clinic closed", 3_000)
+        .await
+        .unwrap();
     let cancelled = db.get_dosing_session("s1").await.unwrap();
     assert_eq!(cancelled.status, "cancelled");
     assert_eq!(cancelled.cancel_reason, "Clinic closed");
@@ -689,14 +705,21 @@ async fn dosing_sessions_are_scheduled_moved_and_cancelled(db: &Db) {
         Err(DbError::NotFound)
     ));
     assert!(matches!(
-        db.reschedule_dosing_session("s1", 8_000, "UTC", "lozenge", "", 4_000).await,
+        db.reschedule_dosing_session("s1", 8_000, "UTC", "lozenge", "", 4_000)
+            .await,
         Err(DbError::NotFound)
     ));
-    assert!(matches!(db.get_dosing_session("nope").await, Err(DbError::NotFound)));
+    assert!(matches!(
+        db.get_dosing_session("nope").await,
+        Err(DbError::NotFound)
+    ));
 
     // Sessions go with the patient.
     db.delete_patient("p2").await.unwrap();
-    assert!(matches!(db.get_dosing_session("s3").await, Err(DbError::NotFound)));
+    assert!(matches!(
+        db.get_dosing_session("s3").await,
+        Err(DbError::NotFound)
+    ));
 }
 
 async fn preparation_entries_are_listed_oldest_first_without_check_ins(db: &Db) {

@@ -10,7 +10,7 @@ import {
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
-const PAGES = ['/', '/check-in', '/prepare', '/practice', '/history', '/crisis', '/offline', '/account', '/sign-in'];
+const PAGES = ['/', '/check-in', '/prepare', '/prepare/dissociation', '/practice', '/history', '/crisis', '/offline', '/account', '/sign-in'];
 
 let server;
 let dataDir;

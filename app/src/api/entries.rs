@@ -65,23 +65,29 @@ pub(crate) fn entry_view(row: crate::db::EntryRow) -> EntryView {
 fn summarize(row: &crate::db::EntryRow) -> Option<String> {
     use crate::domain::preparation::{PrepFact, TickItem};
     let payload = serde_json::from_str(&row.payload).ok()?;
-    Some(match PrepFact::from_entry(&row.id, &row.kind, row.recorded_at, &payload)? {
-        PrepFact::ModuleRead { slug, version, .. } => {
-            let title = crate::content::module(&slug)
-                .map(|m| m.meta.title.clone())
-                .unwrap_or(slug);
-            format!("Read \u{201c}{title}\u{201d} (version {version})")
-        }
-        PrepFact::Intention { text, .. } => format!("Intention: {text}"),
-        PrepFact::Tick { item, done, .. } => {
-            let what = match item {
-                TickItem::RideArranged => "Ride home arranged",
-                TickItem::FastingAcknowledged => "Fasting reminder read on the day",
-                TickItem::QuestionsReady => "Questions ready",
-            };
-            if done { what.to_string() } else { format!("{what}: unticked") }
-        }
-        PrepFact::Question { text, .. } => format!("Question for the therapist: {text}"),
-        PrepFact::Reflection { prompt, text, .. } => format!("{}: {text}", prompt.title()),
-    })
+    Some(
+        match PrepFact::from_entry(&row.id, &row.kind, row.recorded_at, &payload)? {
+            PrepFact::ModuleRead { slug, version, .. } => {
+                let title = crate::content::module(&slug)
+                    .map(|m| m.meta.title.clone())
+                    .unwrap_or(slug);
+                format!("Read \u{201c}{title}\u{201d} (version {version})")
+            }
+            PrepFact::Intention { text, .. } => format!("Intention: {text}"),
+            PrepFact::Tick { item, done, .. } => {
+                let what = match item {
+                    TickItem::RideArranged => "Ride home arranged",
+                    TickItem::FastingAcknowledged => "Fasting reminder read on the day",
+                    TickItem::QuestionsReady => "Questions ready",
+                };
+                if done {
+                    what.to_string()
+                } else {
+                    format!("{what}: unticked")
+                }
+            }
+            PrepFact::Question { text, .. } => format!("Question for the therapist: {text}"),
+            PrepFact::Reflection { prompt, text, .. } => format!("{}: {text}", prompt.title()),
+        },
+    )
 }

@@ -32,7 +32,14 @@ pub async fn schedule_session(
     route: String,
     location_note: String,
 ) -> Result<SessionView, AppError> {
-    crate::api::respond(imp::schedule(patient_id, starts_at, time_zone, route, location_note)).await
+    crate::api::respond(imp::schedule(
+        patient_id,
+        starts_at,
+        time_zone,
+        route,
+        location_note,
+    ))
+    .await
 }
 
 /// Moves a scheduled session to a new time (and route or place).
@@ -44,8 +51,14 @@ pub async fn reschedule_session(
     route: String,
     location_note: String,
 ) -> Result<SessionView, AppError> {
-    crate::api::respond(imp::reschedule(session_id, starts_at, time_zone, route, location_note))
-        .await
+    crate::api::respond(imp::reschedule(
+        session_id,
+        starts_at,
+        time_zone,
+        route,
+        location_note,
+    ))
+    .await
 }
 
 /// Cancels a scheduled session; it stays on the record as cancelled.
@@ -90,7 +103,10 @@ mod imp {
             ));
         }
         if text.contains('\0') {
-            return Err(AppError::validation(field, "This contains a character we cannot store."));
+            return Err(AppError::validation(
+                field,
+                "This contains a character we cannot store.",
+            ));
         }
         Ok(text.to_string())
     }
@@ -101,8 +117,10 @@ mod imp {
         route: &str,
         location_note: &str,
     ) -> Result<When, AppError> {
-        let tz = timing::parse_zone(time_zone).map_err(|e| AppError::validation(e.field, e.message))?;
-        let at = timing::parse_local(starts_at, tz).map_err(|e| AppError::validation(e.field, e.message))?;
+        let tz =
+            timing::parse_zone(time_zone).map_err(|e| AppError::validation(e.field, e.message))?;
+        let at = timing::parse_local(starts_at, tz)
+            .map_err(|e| AppError::validation(e.field, e.message))?;
         let now = now_ms();
         if at <= now {
             return Err(AppError::validation(
@@ -128,7 +146,11 @@ mod imp {
     }
 
     /// The therapist and the patient, if the therapist is on the patient's care team.
-    async fn therapist_for(c: &Ctx, patient_id: &str, access: Access) -> Result<(Actor, UserRow), AppError> {
+    async fn therapist_for(
+        c: &Ctx,
+        patient_id: &str,
+        access: Access,
+    ) -> Result<(Actor, UserRow), AppError> {
         let actor = require_role(&c.state, &c.parts, &[Role::Therapist]).await?;
         let patient = authorize_patient(&c.state, &c.parts, &actor, patient_id, access).await?;
         Ok((actor, patient))
@@ -143,7 +165,14 @@ mod imp {
             Err(DbError::NotFound) => return Err(AppError::NotFound),
             Err(e) => return Err(e.into()),
         };
-        authorize_patient(&c.state, &c.parts, &actor, &session.patient_id, Access::Care).await?;
+        authorize_patient(
+            &c.state,
+            &c.parts,
+            &actor,
+            &session.patient_id,
+            Access::Care,
+        )
+        .await?;
         Ok((actor, session))
     }
 
@@ -190,7 +219,16 @@ mod imp {
             created_at: now,
             updated_at: now,
         };
-        audit_required(&c.state, &c.parts, Some(&actor), "session.schedule", Some(&patient.id), true, &format!("session {}", row.id)).await?;
+        audit_required(
+            &c.state,
+            &c.parts,
+            Some(&actor),
+            "session.schedule",
+            Some(&patient.id),
+            true,
+            &format!("session {}", row.id),
+        )
+        .await?;
         c.state.db.insert_dosing_session(&row).await?;
         Ok(session_view(row))
     }
@@ -206,17 +244,37 @@ mod imp {
         let (actor, session) = session_for(&c, &session_id).await?;
         still_open(&session)?;
         let when = check_when(&starts_at, &time_zone, &route, &location_note)?;
-        audit_required(&c.state, &c.parts, Some(&actor), "session.reschedule", Some(&session.patient_id), true, &format!("session {}", session.id)).await?;
+        audit_required(
+            &c.state,
+            &c.parts,
+            Some(&actor),
+            "session.reschedule",
+            Some(&session.patient_id),
+            true,
+            &format!("session {}", session.id),
+        )
+        .await?;
         let now = now_ms();
         c.state
             .db
-            .reschedule_dosing_session(&session.id, when.starts_at, &when.time_zone, when.route.as_str(), &when.location_note, now)
+            .reschedule_dosing_session(
+                &session.id,
+                when.starts_at,
+                &when.time_zone,
+                when.route.as_str(),
+                &when.location_note,
+                now,
+            )
             .await
             .map_err(|e| match e {
-                DbError::NotFound => AppError::Conflict { message: "This session was cancelled meanwhile.".into() },
+                DbError::NotFound => AppError::Conflict {
+                    message: "This session was cancelled meanwhile.".into(),
+                },
                 other => other.into(),
             })?;
-        Ok(session_view(c.state.db.get_dosing_session(&session.id).await?))
+        Ok(session_view(
+            c.state.db.get_dosing_session(&session.id).await?,
+        ))
     }
 
     pub async fn cancel(session_id: String, reason: String) -> Result<(), AppError> {
@@ -224,13 +282,24 @@ mod imp {
         let (actor, session) = session_for(&c, &session_id).await?;
         still_open(&session)?;
         let reason = check_note("reason", &reason)?;
-        audit_required(&c.state, &c.parts, Some(&actor), "session.cancel", Some(&session.patient_id), true, &format!("session {}", session.id)).await?;
+        audit_required(
+            &c.state,
+            &c.parts,
+            Some(&actor),
+            "session.cancel",
+            Some(&session.patient_id),
+            true,
+            &format!("session {}", session.id),
+        )
+        .await?;
         c.state
             .db
             .cancel_dosing_session(&session.id, &reason, now_ms())
             .await
             .map_err(|e| match e {
-                DbError::NotFound => AppError::Conflict { message: "This session was already cancelled.".into() },
+                DbError::NotFound => AppError::Conflict {
+                    message: "This session was already cancelled.".into(),
+                },
                 other => other.into(),
             })
     }
@@ -238,7 +307,16 @@ mod imp {
     pub async fn list(patient_id: String) -> Result<Vec<SessionWithReadiness>, AppError> {
         let c = ctx()?;
         let (actor, patient) = therapist_for(&c, &patient_id, Access::Read).await?;
-        audit_required(&c.state, &c.parts, Some(&actor), "patient.read", Some(&patient.id), true, "sessions and readiness").await?;
+        audit_required(
+            &c.state,
+            &c.parts,
+            Some(&actor),
+            "patient.read",
+            Some(&patient.id),
+            true,
+            "sessions and readiness",
+        )
+        .await?;
         let sessions = c.state.db.list_dosing_sessions(&patient.id).await?;
         let facts = facts_of(&c.state.db.list_prep_entries(&patient.id).await?);
         let modules = crate::content::versions();

@@ -191,12 +191,16 @@ pub async fn set_last_sync(at: i64) -> Result<(), JsValue> {
 /// Keeps a copy of `value` under `key` for offline use. Failing to keep it is harmless (the
 /// page then needs the network next time), so errors are ignored.
 pub async fn keep_copy<T: Serialize>(key: &str, value: &T) {
-    let Ok(text) = serde_json::to_string(value) else { return };
+    let Ok(text) = serde_json::to_string(value) else {
+        return;
+    };
     let result: Result<(), JsValue> = async {
         let db = open().await?;
         let tx = db.transaction_with_str_and_mode(META, IdbTransactionMode::Readwrite)?;
-        tx.object_store(META)?
-            .put_with_key(&JsValue::from_str(&text), &JsValue::from_str(&format!("copy:{key}")))?;
+        tx.object_store(META)?.put_with_key(
+            &JsValue::from_str(&text),
+            &JsValue::from_str(&format!("copy:{key}")),
+        )?;
         let done = committed(&tx).await;
         db.close();
         done

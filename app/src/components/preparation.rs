@@ -20,17 +20,13 @@ pub type PlanResource = Resource<Result<MyPlan, AppError>>;
 pub type ContentResource = Resource<Result<Vec<ModuleContent>, AppError>>;
 
 /// Loads from the server; on the phone, falls back to the kept copy when offline.
-async fn with_copy<T>(
-    key: &'static str,
-    result: Result<T, AppError>,
-) -> Result<T, AppError>
+async fn with_copy<T>(key: &'static str, result: Result<T, AppError>) -> Result<T, AppError>
 where
     T: serde::Serialize + for<'de> serde::Deserialize<'de>,
 {
     #[cfg(feature = "hydrate")]
     if matches!(result, Err(AppError::Unavailable))
-        && let Some(copy) =
-            send_wrapper::SendWrapper::new(crate::client::read_copy::<T>(key)).await
+        && let Some(copy) = send_wrapper::SendWrapper::new(crate::client::read_copy::<T>(key)).await
     {
         return Ok(copy);
     }
@@ -128,11 +124,14 @@ pub fn SessionSummary(session: SessionView, now: Signal<i64>) -> impl IntoView {
 pub fn readiness_line(r: &Readiness) -> String {
     let total = r.items.len();
     if r.ready && r.done_count() == total {
-        "You are ready.".to_string()
+        format!("All {total} steps done. You are ready.")
     } else if r.ready {
-        format!("{} of {total} done. The last step is on the day.", r.done_count())
+        format!(
+            "{} of {total} steps done. The last step is on the day.",
+            r.done_count()
+        )
     } else {
-        format!("{} of {total} done.", r.done_count())
+        format!("{} of {total} steps done.", r.done_count())
     }
 }
 
@@ -230,7 +229,12 @@ fn PromptCard(session: SessionView, key: PromptKey) -> impl IntoView {
             text: text.get_untracked(),
         };
         match entry.validate() {
-            Ok(valid) => save(EntryKind::IntegrationReflection, &valid, message, "Saved on this phone. Thank you for taking the time."),
+            Ok(valid) => save(
+                EntryKind::IntegrationReflection,
+                &valid,
+                message,
+                "Saved on this phone. Thank you for taking the time.",
+            ),
             Err(rejection) => message.set(Some((false, rejection.reason))),
         }
     };
@@ -261,7 +265,10 @@ pub fn save<T: serde::Serialize>(
     let payload = match serde_json::to_value(value) {
         Ok(payload) => payload,
         Err(_) => {
-            message.set(Some((false, "This could not be saved. Please try again.".into())));
+            message.set(Some((
+                false,
+                "This could not be saved. Please try again.".into(),
+            )));
             return;
         }
     };

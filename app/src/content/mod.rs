@@ -56,7 +56,10 @@ pub fn parse_front_matter(text: &str) -> Result<(FrontMatter, String), String> {
         .or_else(|| rest.strip_suffix("\n---").map(|r| r.len()))
         .ok_or("the front matter has no closing line of three dashes")?;
     let (head, body) = rest.split_at(end);
-    let body = body.trim_start_matches("\n---").trim_start_matches('\n').to_string();
+    let body = body
+        .trim_start_matches("\n---")
+        .trim_start_matches('\n')
+        .to_string();
     let mut fields: Vec<(&str, &str)> = Vec::new();
     for (n, line) in head.lines().enumerate() {
         if line.trim().is_empty() {
@@ -71,7 +74,15 @@ pub fn parse_front_matter(text: &str) -> Result<(FrontMatter, String), String> {
         }
         fields.push((key, value.trim()));
     }
-    const KNOWN: [&str; 7] = ["slug", "title", "summary", "version", "reading_minutes", "order", "routes"];
+    const KNOWN: [&str; 7] = [
+        "slug",
+        "title",
+        "summary",
+        "version",
+        "reading_minutes",
+        "order",
+        "routes",
+    ];
     if let Some((key, _)) = fields.iter().find(|(k, _)| !KNOWN.contains(k)) {
         return Err(format!("unknown front matter key \"{key}\""));
     }
@@ -91,12 +102,16 @@ pub fn parse_front_matter(text: &str) -> Result<(FrontMatter, String), String> {
             .ok_or_else(|| format!("\"{key}\" must be a whole number of 1 or more"))
     };
     let slug = get("slug")?.to_string();
-    if !slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+    if !slug
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
         return Err("\"slug\" may only hold lower-case letters, digits and dashes".into());
     }
     let mut routes = Vec::new();
     for name in get("routes")?.split(',') {
-        let route = Route::parse(name).ok_or_else(|| format!("unknown route \"{}\"", name.trim()))?;
+        let route =
+            Route::parse(name).ok_or_else(|| format!("unknown route \"{}\"", name.trim()))?;
         if !routes.contains(&route) {
             routes.push(route);
         }
@@ -110,7 +125,8 @@ pub fn parse_front_matter(text: &str) -> Result<(FrontMatter, String), String> {
             title: get("title")?.to_string(),
             summary: get("summary")?.to_string(),
             version: number("version")?,
-            reading_minutes: u32::try_from(number("reading_minutes")?).map_err(|_| "reading_minutes is too large")?,
+            reading_minutes: u32::try_from(number("reading_minutes")?)
+                .map_err(|_| "reading_minutes is too large")?,
             order: u32::try_from(number("order")?).map_err(|_| "order is too large")?,
             routes,
         },
@@ -131,15 +147,42 @@ mod server_side {
 
     /// The module files, compiled in. A test checks this list against the folder.
     pub const SOURCES: &[(&str, &str)] = &[
-        ("what-a-session-is-like.md", include_str!("../../../content/prepare/what-a-session-is-like.md")),
-        ("dissociation.md", include_str!("../../../content/prepare/dissociation.md")),
-        ("fear-of-losing-control.md", include_str!("../../../content/prepare/fear-of-losing-control.md")),
-        ("your-body-during-a-session.md", include_str!("../../../content/prepare/your-body-during-a-session.md")),
-        ("getting-ready.md", include_str!("../../../content/prepare/getting-ready.md")),
-        ("after-the-session.md", include_str!("../../../content/prepare/after-the-session.md")),
-        ("realistic-expectations.md", include_str!("../../../content/prepare/realistic-expectations.md")),
-        ("talk-to-your-clinician-first.md", include_str!("../../../content/prepare/talk-to-your-clinician-first.md")),
-        ("if-needles-worry-you.md", include_str!("../../../content/prepare/if-needles-worry-you.md")),
+        (
+            "what-a-session-is-like.md",
+            include_str!("../../../content/prepare/what-a-session-is-like.md"),
+        ),
+        (
+            "dissociation.md",
+            include_str!("../../../content/prepare/dissociation.md"),
+        ),
+        (
+            "fear-of-losing-control.md",
+            include_str!("../../../content/prepare/fear-of-losing-control.md"),
+        ),
+        (
+            "your-body-during-a-session.md",
+            include_str!("../../../content/prepare/your-body-during-a-session.md"),
+        ),
+        (
+            "getting-ready.md",
+            include_str!("../../../content/prepare/getting-ready.md"),
+        ),
+        (
+            "after-the-session.md",
+            include_str!("../../../content/prepare/after-the-session.md"),
+        ),
+        (
+            "realistic-expectations.md",
+            include_str!("../../../content/prepare/realistic-expectations.md"),
+        ),
+        (
+            "talk-to-your-clinician-first.md",
+            include_str!("../../../content/prepare/talk-to-your-clinician-first.md"),
+        ),
+        (
+            "if-needles-worry-you.md",
+            include_str!("../../../content/prepare/if-needles-worry-you.md"),
+        ),
     ];
 
     /// Markdown events with raw HTML turned into text and links kept only to our own pages
@@ -201,12 +244,21 @@ mod server_side {
         for (file, text) in sources {
             let (meta, body) = parse_front_matter(text).map_err(|e| format!("{file}: {e}"))?;
             if format!("{}.md", meta.slug) != *file {
-                return Err(format!("{file}: the slug \"{}\" must match the file name", meta.slug));
+                return Err(format!(
+                    "{file}: the slug \"{}\" must match the file name",
+                    meta.slug
+                ));
             }
-            if modules.iter().any(|m: &ModuleContent| m.meta.slug == meta.slug) {
+            if modules
+                .iter()
+                .any(|m: &ModuleContent| m.meta.slug == meta.slug)
+            {
                 return Err(format!("{file}: the slug \"{}\" is used twice", meta.slug));
             }
-            modules.push(ModuleContent { html: render_html(&body), meta });
+            modules.push(ModuleContent {
+                html: render_html(&body),
+                meta,
+            });
         }
         modules.sort_by_key(|m| (m.meta.order, m.meta.slug.clone()));
         Ok(modules)
@@ -261,12 +313,21 @@ mod tests {
             (SAMPLE.replacen("---\n", "", 1), "three dashes"),
             (SAMPLE.replace("version: 2", "version: two"), "version"),
             (SAMPLE.replace("version: 2", "version: 0"), "version"),
-            (SAMPLE.replace("routes: lozenge, intravenous", "routes: nasal"), "unknown route"),
+            (
+                SAMPLE.replace("routes: lozenge, intravenous", "routes: nasal"),
+                "unknown route",
+            ),
             (SAMPLE.replace("summary: A short one.\n", ""), "summary"),
             (SAMPLE.replace("order: 3", "order: 3\norder: 4"), "twice"),
-            (SAMPLE.replace("order: 3", "colour: blue"), "unknown front matter key"),
+            (
+                SAMPLE.replace("order: 3", "colour: blue"),
+                "unknown front matter key",
+            ),
             (SAMPLE.replace("slug: sample", "slug: Not OK"), "slug"),
-            (SAMPLE.replace("\n---\n\n## Hello\n\nYou are safe.\n", "\n## Hello"), "closing"),
+            (
+                SAMPLE.replace("\n---\n\n## Hello\n\nYou are safe.\n", "\n## Hello"),
+                "closing",
+            ),
             (SAMPLE.replace("## Hello\n\nYou are safe.\n", ""), "no text"),
         ];
         for (text, needle) in cases {
@@ -336,7 +397,10 @@ mod tests {
                 meta.reading_minutes
             );
             report.push(format!("{file}: grade {grade:.1}, {words} words"));
-            assert!(grade <= 8.0, "{file} reads at grade {grade:.1}; keep it at 8 or below");
+            assert!(
+                grade <= 8.0,
+                "{file} reads at grade {grade:.1}; keep it at 8 or below"
+            );
         }
         println!("{}", report.join("\n"));
     }

@@ -84,7 +84,10 @@ pub fn count_syllables(word: &str) -> usize {
         if !consonant_le && before != 'e' {
             groups = groups.saturating_sub(1);
         }
-    } else if n > 4 && before == 'e' && (last == 's' || (last == 'd' && !matches!(letters[n - 3], 't' | 'd'))) {
+    } else if n > 4
+        && before == 'e'
+        && (last == 's' || (last == 'd' && !matches!(letters[n - 3], 't' | 'd')))
+    {
         groups = groups.saturating_sub(1);
     }
     groups.max(1)
@@ -141,6 +144,9 @@ mod tests {
         // Each block ends a sentence even without a full stop.
         assert_eq!(sentences_of("One two").len(), 1);
         assert_eq!(grade(&["".to_string()]), None);
-        assert_eq!(words_of("set-up — ok / fine"), vec!["set", "up", "ok", "fine"]);
+        assert_eq!(
+            words_of("set-up — ok / fine"),
+            vec!["set", "up", "ok", "fine"]
+        );
     }
 }

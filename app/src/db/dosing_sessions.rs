@@ -123,7 +123,12 @@ impl Db {
     }
 
     /// Cancels a scheduled session; `NotFound` if it is not scheduled.
-    pub async fn cancel_dosing_session(&self, id: &str, reason: &str, at: i64) -> Result<(), DbError> {
+    pub async fn cancel_dosing_session(
+        &self,
+        id: &str,
+        reason: &str,
+        at: i64,
+    ) -> Result<(), DbError> {
         let changed = with_pool!(self, writer, |pool| {
             sqlx::query(
                 "update dosing_sessions set status = 'cancelled', cancel_reason = $2, updated_at = $3 \

@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::check_in::CheckIn;
-use super::preparation::{IntegrationReflection, Intention, ModuleRead, ReadinessTick, SessionQuestion};
+use super::preparation::{
+    IntegrationReflection, Intention, ModuleRead, ReadinessTick, SessionQuestion,
+};
 
 /// How far ahead of the server clock a device clock may be, in milliseconds.
 pub const MAX_CLOCK_SKEW_MS: i64 = 5 * 60 * 1000;
@@ -74,7 +76,10 @@ impl EntryKind {
     pub fn session_id(self, payload: &serde_json::Value) -> Option<String> {
         match self {
             EntryKind::CheckIn | EntryKind::ModuleRead => None,
-            _ => payload.get("session_id").and_then(|v| v.as_str()).map(str::to_string),
+            _ => payload
+                .get("session_id")
+                .and_then(|v| v.as_str())
+                .map(str::to_string),
         }
     }
 }
@@ -169,8 +174,12 @@ pub fn validate_entry(
         EntryKind::CheckIn => canonical::<CheckIn>(entry, "check-in", |c| c.validate())?,
         EntryKind::ModuleRead => canonical::<ModuleRead>(entry, "entry", |m| m.validate())?,
         EntryKind::Intention => canonical::<Intention>(entry, "intention", |i| i.validate())?,
-        EntryKind::ReadinessTick => canonical::<ReadinessTick>(entry, "checklist entry", |t| t.validate())?,
-        EntryKind::SessionQuestion => canonical::<SessionQuestion>(entry, "question", |q| q.validate())?,
+        EntryKind::ReadinessTick => {
+            canonical::<ReadinessTick>(entry, "checklist entry", |t| t.validate())?
+        }
+        EntryKind::SessionQuestion => {
+            canonical::<SessionQuestion>(entry, "question", |q| q.validate())?
+        }
         EntryKind::IntegrationReflection => {
             canonical::<IntegrationReflection>(entry, "reflection", |r| r.validate())?
         }
@@ -194,10 +203,14 @@ where
     T: Serialize + for<'de> Deserialize<'de>,
 {
     let value: T = serde_json::from_value(entry.payload.clone()).map_err(|e| {
-        EntryRejection::new(format!("The {what} could not be read: {}", payload_error(&e)))
+        EntryRejection::new(format!(
+            "The {what} could not be read: {}",
+            payload_error(&e)
+        ))
     })?;
     let valid = validate(&value)?;
-    serde_json::to_string(&valid).map_err(|_| EntryRejection::new(format!("The {what} could not be stored.")))
+    serde_json::to_string(&valid)
+        .map_err(|_| EntryRejection::new(format!("The {what} could not be stored.")))
 }
 
 /// Whether an entry received at `received_at` counts as late.

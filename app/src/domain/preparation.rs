@@ -155,10 +155,18 @@ fn check_session_id(id: &str) -> Result<(), EntryRejection> {
 }
 
 /// Trims `text` and checks it is present, not too long and storable.
-pub fn check_text(field: &str, text: &str, max: usize, what: &str) -> Result<String, EntryRejection> {
+pub fn check_text(
+    field: &str,
+    text: &str,
+    max: usize,
+    what: &str,
+) -> Result<String, EntryRejection> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(EntryRejection::field(field, format!("Please write your {what} first.")));
+        return Err(EntryRejection::field(
+            field,
+            format!("Please write your {what} first."),
+        ));
     }
     if text.chars().count() > max {
         return Err(EntryRejection::field(
@@ -187,7 +195,10 @@ impl ModuleRead {
             return Err(EntryRejection::field("slug", "This module is not known."));
         }
         if self.version < 1 {
-            return Err(EntryRejection::field("version", "The module version must be 1 or more."));
+            return Err(EntryRejection::field(
+                "version",
+                "The module version must be 1 or more.",
+            ));
         }
         Ok(self.clone())
     }
@@ -272,29 +283,61 @@ pub enum PrepFact {
 
 impl PrepFact {
     /// The fact an entry records, if it is a preparation entry with a readable payload.
-    pub fn from_entry(id: &str, kind: &str, at: i64, payload: &serde_json::Value) -> Option<PrepFact> {
+    pub fn from_entry(
+        id: &str,
+        kind: &str,
+        at: i64,
+        payload: &serde_json::Value,
+    ) -> Option<PrepFact> {
         let id = id.to_string();
         let p = payload.clone();
         Some(match kind {
             "module_read" => {
                 let m: ModuleRead = serde_json::from_value(p).ok()?;
-                PrepFact::ModuleRead { id, at, slug: m.slug, version: m.version }
+                PrepFact::ModuleRead {
+                    id,
+                    at,
+                    slug: m.slug,
+                    version: m.version,
+                }
             }
             "intention" => {
                 let i: Intention = serde_json::from_value(p).ok()?;
-                PrepFact::Intention { id, at, session_id: i.session_id, text: i.text }
+                PrepFact::Intention {
+                    id,
+                    at,
+                    session_id: i.session_id,
+                    text: i.text,
+                }
             }
             "readiness_tick" => {
                 let t: ReadinessTick = serde_json::from_value(p).ok()?;
-                PrepFact::Tick { id, at, session_id: t.session_id, item: t.item, done: t.done }
+                PrepFact::Tick {
+                    id,
+                    at,
+                    session_id: t.session_id,
+                    item: t.item,
+                    done: t.done,
+                }
             }
             "session_question" => {
                 let q: SessionQuestion = serde_json::from_value(p).ok()?;
-                PrepFact::Question { id, at, session_id: q.session_id, text: q.text }
+                PrepFact::Question {
+                    id,
+                    at,
+                    session_id: q.session_id,
+                    text: q.text,
+                }
             }
             "integration_reflection" => {
                 let r: IntegrationReflection = serde_json::from_value(p).ok()?;
-                PrepFact::Reflection { id, at, session_id: r.session_id, prompt: r.prompt, text: r.text }
+                PrepFact::Reflection {
+                    id,
+                    at,
+                    session_id: r.session_id,
+                    prompt: r.prompt,
+                    text: r.text,
+                }
             }
             _ => return None,
         })
@@ -412,7 +455,10 @@ pub struct Readiness {
 
 impl Readiness {
     pub fn done_count(&self) -> usize {
-        self.items.iter().filter(|i| i.state == ItemState::Done).count()
+        self.items
+            .iter()
+            .filter(|i| i.state == ItemState::Done)
+            .count()
     }
 
     pub fn state_of(&self, key: ItemKey) -> ItemState {
@@ -427,9 +473,13 @@ impl Readiness {
 /// The latest value of a tick for a session (facts are oldest first).
 fn tick(facts: &[PrepFact], session_id: &str, wanted: TickItem) -> Option<(bool, i64)> {
     facts.iter().rev().find_map(|f| match f {
-        PrepFact::Tick { session_id: s, item, done, at, .. } if s == session_id && *item == wanted => {
-            Some((*done, *at))
-        }
+        PrepFact::Tick {
+            session_id: s,
+            item,
+            done,
+            at,
+            ..
+        } if s == session_id && *item == wanted => Some((*done, *at)),
         _ => None,
     })
 }
@@ -451,7 +501,9 @@ pub fn compute_readiness(
         facts
             .iter()
             .filter_map(|f| match f {
-                PrepFact::ModuleRead { slug: s, version, .. } if s == slug => Some(*version),
+                PrepFact::ModuleRead {
+                    slug: s, version, ..
+                } if s == slug => Some(*version),
                 _ => None,
             })
             .max()
@@ -470,21 +522,27 @@ pub fn compute_readiness(
         }
     }
     let intention = facts.iter().rev().find_map(|f| match f {
-        PrepFact::Intention { session_id, text, .. } if *session_id == session.session_id => {
-            Some(text.clone())
-        }
+        PrepFact::Intention {
+            session_id, text, ..
+        } if *session_id == session.session_id => Some(text.clone()),
         _ => None,
     });
     let questions: Vec<String> = facts
         .iter()
         .filter_map(|f| match f {
-            PrepFact::Question { session_id, text, .. } if *session_id == session.session_id => {
-                Some(text.clone())
-            }
+            PrepFact::Question {
+                session_id, text, ..
+            } if *session_id == session.session_id => Some(text.clone()),
             _ => None,
         })
         .collect();
-    let done = |yes: bool| if yes { ItemState::Done } else { ItemState::ToDo };
+    let done = |yes: bool| {
+        if yes {
+            ItemState::Done
+        } else {
+            ItemState::ToDo
+        }
+    };
     let ride = tick(&facts, &session.session_id, TickItem::RideArranged).is_some_and(|(d, _)| d);
     let questions_ready = !questions.is_empty()
         || tick(&facts, &session.session_id, TickItem::QuestionsReady).is_some_and(|(d, _)| d);
@@ -495,11 +553,26 @@ pub fn compute_readiness(
         _ => ItemState::ToDo,
     };
     let items = vec![
-        ReadinessItem { key: ItemKey::Modules, state: done(modules_to_read.is_empty()) },
-        ReadinessItem { key: ItemKey::Intention, state: done(intention.is_some()) },
-        ReadinessItem { key: ItemKey::Ride, state: done(ride) },
-        ReadinessItem { key: ItemKey::Fasting, state: fasting },
-        ReadinessItem { key: ItemKey::Questions, state: done(questions_ready) },
+        ReadinessItem {
+            key: ItemKey::Modules,
+            state: done(modules_to_read.is_empty()),
+        },
+        ReadinessItem {
+            key: ItemKey::Intention,
+            state: done(intention.is_some()),
+        },
+        ReadinessItem {
+            key: ItemKey::Ride,
+            state: done(ride),
+        },
+        ReadinessItem {
+            key: ItemKey::Fasting,
+            state: fasting,
+        },
+        ReadinessItem {
+            key: ItemKey::Questions,
+            state: done(questions_ready),
+        },
     ];
     let ready = items.iter().all(|i| i.state != ItemState::ToDo);
     Readiness {
@@ -533,7 +606,11 @@ pub fn countdown(at: i64, now: i64) -> String {
     let hours = minutes / 60;
     let days = hours / 24;
     let plural = |n: i64, one: &str, many: &str| {
-        if n == 1 { format!("in 1 {one}") } else { format!("in {n} {many}") }
+        if n == 1 {
+            format!("in 1 {one}")
+        } else {
+            format!("in {n} {many}")
+        }
     };
     if days >= 2 {
         plural(days, "day", "days")
@@ -541,7 +618,11 @@ pub fn countdown(at: i64, now: i64) -> String {
         plural(hours, "hour", "hours")
     } else if hours == 1 {
         let rest = minutes - 60;
-        if rest == 0 { "in 1 hour".into() } else { format!("in 1 hour {rest} min") }
+        if rest == 0 {
+            "in 1 hour".into()
+        } else {
+            format!("in 1 hour {rest} min")
+        }
     } else {
         plural(minutes, "minute", "minutes")
     }
@@ -567,18 +648,44 @@ mod tests {
 
     fn modules() -> Vec<ModuleVersion> {
         vec![
-            ModuleVersion { slug: "a".into(), title: "A".into(), version: 2, routes: Route::ALL.to_vec() },
-            ModuleVersion { slug: "b".into(), title: "B".into(), version: 1, routes: Route::ALL.to_vec() },
-            ModuleVersion { slug: "needles".into(), title: "N".into(), version: 1, routes: vec![Route::Intramuscular, Route::Intravenous] },
+            ModuleVersion {
+                slug: "a".into(),
+                title: "A".into(),
+                version: 2,
+                routes: Route::ALL.to_vec(),
+            },
+            ModuleVersion {
+                slug: "b".into(),
+                title: "B".into(),
+                version: 1,
+                routes: Route::ALL.to_vec(),
+            },
+            ModuleVersion {
+                slug: "needles".into(),
+                title: "N".into(),
+                version: 1,
+                routes: vec![Route::Intramuscular, Route::Intravenous],
+            },
         ]
     }
 
     fn read(id: &str, slug: &str, version: i64) -> PrepFact {
-        PrepFact::ModuleRead { id: id.into(), at: DAY, slug: slug.into(), version }
+        PrepFact::ModuleRead {
+            id: id.into(),
+            at: DAY,
+            slug: slug.into(),
+            version,
+        }
     }
 
     fn tick_at(id: &str, item: TickItem, done: bool, at: i64) -> PrepFact {
-        PrepFact::Tick { id: id.into(), at, session_id: SESSION.into(), item, done }
+        PrepFact::Tick {
+            id: id.into(),
+            at,
+            session_id: SESSION.into(),
+            item,
+            done,
+        }
     }
 
     fn everything_but_fasting() -> Vec<PrepFact> {
@@ -586,7 +693,12 @@ mod tests {
             read("1", "a", 2),
             read("2", "b", 1),
             read("3", "needles", 1),
-            PrepFact::Intention { id: "4".into(), at: DAY, session_id: SESSION.into(), text: "Be kind to myself".into() },
+            PrepFact::Intention {
+                id: "4".into(),
+                at: DAY,
+                session_id: SESSION.into(),
+                text: "Be kind to myself".into(),
+            },
             tick_at("5", TickItem::RideArranged, true, DAY),
             tick_at("6", TickItem::QuestionsReady, true, DAY),
         ]
@@ -615,7 +727,12 @@ mod tests {
         let morning = 10 * DAY + 7 * HOUR;
         let mut facts = everything_but_fasting();
         // Acknowledged the evening before: does not count.
-        facts.push(tick_at("7", TickItem::FastingAcknowledged, true, 10 * DAY - HOUR));
+        facts.push(tick_at(
+            "7",
+            TickItem::FastingAcknowledged,
+            true,
+            10 * DAY - HOUR,
+        ));
         let r = compute_readiness(&times(), &modules(), &facts, morning);
         assert_eq!(r.state_of(ItemKey::Fasting), ItemState::ToDo);
         assert!(!r.ready);
@@ -639,7 +756,10 @@ mod tests {
 
     #[test]
     fn modules_for_other_routes_do_not_count() {
-        let session = SessionTimes { route: Route::Lozenge, ..times() };
+        let session = SessionTimes {
+            route: Route::Lozenge,
+            ..times()
+        };
         let facts = vec![read("1", "a", 2), read("2", "b", 1)];
         let r = compute_readiness(&session, &modules(), &facts, 2 * DAY);
         assert_eq!((r.modules_read, r.modules_total), (2, 2));
@@ -651,7 +771,12 @@ mod tests {
         let facts = vec![
             tick_at("1", TickItem::RideArranged, true, DAY),
             tick_at("2", TickItem::RideArranged, false, 2 * DAY),
-            PrepFact::Question { id: "3".into(), at: DAY, session_id: SESSION.into(), text: "Can I bring music?".into() },
+            PrepFact::Question {
+                id: "3".into(),
+                at: DAY,
+                session_id: SESSION.into(),
+                text: "Can I bring music?".into(),
+            },
         ];
         let r = compute_readiness(&times(), &modules(), &facts, 3 * DAY);
         assert_eq!(r.state_of(ItemKey::Ride), ItemState::ToDo);
@@ -662,7 +787,12 @@ mod tests {
     #[test]
     fn facts_for_another_session_do_not_count() {
         let other = "01900000-0000-7000-8000-00000000000b";
-        let facts = vec![PrepFact::Intention { id: "1".into(), at: DAY, session_id: other.into(), text: "x".into() }];
+        let facts = vec![PrepFact::Intention {
+            id: "1".into(),
+            at: DAY,
+            session_id: other.into(),
+            text: "x".into(),
+        }];
         let r = compute_readiness(&times(), &modules(), &facts, 2 * DAY);
         assert_eq!(r.intention, None);
     }
@@ -676,24 +806,74 @@ mod tests {
 
     #[test]
     fn entries_become_facts_and_bad_payloads_are_skipped() {
-        let f = PrepFact::from_entry("x", "readiness_tick", 5, &serde_json::json!({"session_id": SESSION, "item": "ride_arranged", "done": true}));
-        assert!(matches!(f, Some(PrepFact::Tick { done: true, item: TickItem::RideArranged, .. })));
-        assert!(PrepFact::from_entry("x", "readiness_tick", 5, &serde_json::json!({"item": "nope"})).is_none());
+        let f = PrepFact::from_entry(
+            "x",
+            "readiness_tick",
+            5,
+            &serde_json::json!({"session_id": SESSION, "item": "ride_arranged", "done": true}),
+        );
+        assert!(matches!(
+            f,
+            Some(PrepFact::Tick {
+                done: true,
+                item: TickItem::RideArranged,
+                ..
+            })
+        ));
+        assert!(
+            PrepFact::from_entry(
+                "x",
+                "readiness_tick",
+                5,
+                &serde_json::json!({"item": "nope"})
+            )
+            .is_none()
+        );
         assert!(PrepFact::from_entry("x", "check_in", 5, &serde_json::json!({})).is_none());
     }
 
     #[test]
     fn texts_are_trimmed_and_limited() {
-        let i = Intention { session_id: SESSION.into(), text: "  stay curious ".into() };
+        let i = Intention {
+            session_id: SESSION.into(),
+            text: "  stay curious ".into(),
+        };
         assert_eq!(i.validate().unwrap().text, "stay curious");
-        let empty = Intention { session_id: SESSION.into(), text: "   ".into() };
+        let empty = Intention {
+            session_id: SESSION.into(),
+            text: "   ".into(),
+        };
         assert_eq!(empty.validate().unwrap_err().field.as_deref(), Some("text"));
-        let long = SessionQuestion { session_id: SESSION.into(), text: "x".repeat(SHORT_TEXT_MAX + 1) };
+        let long = SessionQuestion {
+            session_id: SESSION.into(),
+            text: "x".repeat(SHORT_TEXT_MAX + 1),
+        };
         assert!(long.validate().is_err());
-        let bad_session = ReadinessTick { session_id: "nope".into(), item: TickItem::RideArranged, done: true };
-        assert_eq!(bad_session.validate().unwrap_err().field.as_deref(), Some("session_id"));
-        assert!(ModuleRead { slug: "Bad Slug".into(), version: 1 }.validate().is_err());
-        assert!(ModuleRead { slug: "ok-slug".into(), version: 0 }.validate().is_err());
+        let bad_session = ReadinessTick {
+            session_id: "nope".into(),
+            item: TickItem::RideArranged,
+            done: true,
+        };
+        assert_eq!(
+            bad_session.validate().unwrap_err().field.as_deref(),
+            Some("session_id")
+        );
+        assert!(
+            ModuleRead {
+                slug: "Bad Slug".into(),
+                version: 1
+            }
+            .validate()
+            .is_err()
+        );
+        assert!(
+            ModuleRead {
+                slug: "ok-slug".into(),
+                version: 0
+            }
+            .validate()
+            .is_err()
+        );
     }
 
     #[test]

@@ -16,7 +16,10 @@ pub struct TimingError {
 }
 
 fn err(field: &'static str, message: impl Into<String>) -> TimingError {
-    TimingError { field, message: message.into() }
+    TimingError {
+        field,
+        message: message.into(),
+    }
 }
 
 /// An IANA time-zone name such as `Europe/Berlin`.
@@ -25,8 +28,12 @@ pub fn parse_zone(name: &str) -> Result<Tz, TimingError> {
     if name.is_empty() {
         return Err(err("time_zone", "Please choose a time zone."));
     }
-    name.parse::<Tz>()
-        .map_err(|_| err("time_zone", "That time zone is not known. Use a name like Europe/London."))
+    name.parse::<Tz>().map_err(|_| {
+        err(
+            "time_zone",
+            "That time zone is not known. Use a name like Europe/London.",
+        )
+    })
 }
 
 /// Resolves a wall-clock time in `tz`. A time skipped by a daylight-saving change moves to the
@@ -48,13 +55,20 @@ pub fn parse_local(value: &str, tz: Tz) -> Result<i64, TimingError> {
     let value = value.trim();
     let local = NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S"))
-        .map_err(|_| err("starts_at", "Please enter a date and time, like 2026-12-01 09:30."))?;
+        .map_err(|_| {
+            err(
+                "starts_at",
+                "Please enter a date and time, like 2026-12-01 09:30.",
+            )
+        })?;
     match tz.from_local_datetime(&local) {
         LocalResult::Single(t) => Ok(t.timestamp_millis()),
         LocalResult::Ambiguous(early, _) => Ok(early.timestamp_millis()),
         LocalResult::None => Err(err(
             "starts_at",
-            format!("That time does not exist in {tz} because the clocks change that night. Please choose another time."),
+            format!(
+                "That time does not exist in {tz} because the clocks change that night. Please choose another time."
+            ),
         )),
     }
 }
@@ -98,7 +112,9 @@ pub fn prompt_due(starts_at: i64, tz: Tz, prompt: PromptKey) -> i64 {
 
 /// "Tuesday 1 December 2026 at 9:30 AM (GMT)".
 pub fn describe(at: i64, tz: Tz) -> String {
-    local(at, tz).format("%A %-d %B %Y at %-I:%M %p (%Z)").to_string()
+    local(at, tz)
+        .format("%A %-d %B %Y at %-I:%M %p (%Z)")
+        .to_string()
 }
 
 /// The `datetime-local` value of an instant in `tz`, for prefilling a form.
@@ -113,7 +129,10 @@ mod tests {
     const HOUR: i64 = 3_600_000;
 
     fn ms(tz: Tz, y: i32, mo: u32, d: u32, h: u32, mi: u32) -> i64 {
-        tz.with_ymd_and_hms(y, mo, d, h, mi, 0).single().unwrap().timestamp_millis()
+        tz.with_ymd_and_hms(y, mo, d, h, mi, 0)
+            .single()
+            .unwrap()
+            .timestamp_millis()
     }
 
     #[test]
@@ -143,17 +162,29 @@ mod tests {
         let ny: Tz = "America/New_York".parse().unwrap();
         // Friday 30 October 2026, 10:00 EDT; clocks go back on Sunday 1 November.
         let start = ms(ny, 2026, 10, 30, 10, 0);
-        assert_eq!(prompt_due(start, ny, PromptKey::Day1), ms(ny, 2026, 10, 31, 10, 0));
+        assert_eq!(
+            prompt_due(start, ny, PromptKey::Day1),
+            ms(ny, 2026, 10, 31, 10, 0)
+        );
         assert_eq!(prompt_due(start, ny, PromptKey::Day1) - start, 24 * HOUR);
         // Three and seven days later cross the change: 25 hours longer than plain arithmetic
         // would be is wrong; the clock time stays 10:00.
-        assert_eq!(prompt_due(start, ny, PromptKey::Day3), ms(ny, 2026, 11, 2, 10, 0));
+        assert_eq!(
+            prompt_due(start, ny, PromptKey::Day3),
+            ms(ny, 2026, 11, 2, 10, 0)
+        );
         assert_eq!(prompt_due(start, ny, PromptKey::Day3) - start, 73 * HOUR);
-        assert_eq!(prompt_due(start, ny, PromptKey::Day7) - start, 7 * 24 * HOUR + HOUR);
+        assert_eq!(
+            prompt_due(start, ny, PromptKey::Day7) - start,
+            7 * 24 * HOUR + HOUR
+        );
         // Spring forward in Europe: 7 days after Thursday 26 March 2026 09:00 is 167 hours.
         let berlin: Tz = "Europe/Berlin".parse().unwrap();
         let spring = ms(berlin, 2026, 3, 26, 9, 0);
-        assert_eq!(prompt_due(spring, berlin, PromptKey::Day7) - spring, 7 * 24 * HOUR - HOUR);
+        assert_eq!(
+            prompt_due(spring, berlin, PromptKey::Day7) - spring,
+            7 * 24 * HOUR - HOUR
+        );
     }
 
     #[test]
@@ -167,7 +198,10 @@ mod tests {
         assert_eq!(la_day.day_end, ms(la, 2026, 12, 2, 0, 0));
         let tokyo_day = session_times("s", Route::Lozenge, at, tokyo);
         assert_eq!(tokyo_day.day_start, ms(tokyo, 2026, 12, 2, 0, 0));
-        assert_eq!(prompt_due(at, la, PromptKey::Day1), ms(la, 2026, 12, 2, 19, 0));
+        assert_eq!(
+            prompt_due(at, la, PromptKey::Day1),
+            ms(la, 2026, 12, 2, 19, 0)
+        );
         assert_eq!(prompt_due(at, tokyo, PromptKey::Day1), at + 24 * HOUR);
     }
 
@@ -176,9 +210,17 @@ mod tests {
         let berlin: Tz = "Europe/Berlin".parse().unwrap();
         // Sunday 22 March 2026 02:30; a week later 02:30 does not exist.
         let start = ms(berlin, 2026, 3, 22, 2, 30);
-        assert_eq!(prompt_due(start, berlin, PromptKey::Day7), ms(berlin, 2026, 3, 29, 3, 0));
+        assert_eq!(
+            prompt_due(start, berlin, PromptKey::Day7),
+            ms(berlin, 2026, 3, 29, 3, 0)
+        );
         // A day that is 23 hours long.
-        let day = session_times("s", Route::Intravenous, ms(berlin, 2026, 3, 29, 12, 0), berlin);
+        let day = session_times(
+            "s",
+            Route::Intravenous,
+            ms(berlin, 2026, 3, 29, 12, 0),
+            berlin,
+        );
         assert_eq!(day.day_end - day.day_start, 23 * HOUR);
     }
 }

@@ -6,10 +6,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::clinic::{
-    PatientRecord, RosterItem, add_colleague, get_patient_record, invite_patient, issue_reset_link,
-    list_my_patients, list_therapists,
+    Colleague, PatientRecord, RosterItem, add_colleague, get_patient_record, invite_patient,
+    issue_reset_link, list_my_patients, list_therapists,
 };
 use crate::api::entries::EntryView;
+use crate::api::sessions::{SessionWithReadiness, list_patient_sessions};
 use crate::components::{
     FormStatus, OneTimeLinkCard, SignInPrompt, error_text, format_date, me_role, use_me,
 };
@@ -123,9 +124,18 @@ pub fn ClinicPatientPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let refresh = RwSignal::new(0u32);
+    // Outcome of the last session action; lives here so it survives the reload that follows.
+    let notice = RwSignal::new(None::<(bool, String)>);
+    // One resource for the record and the sessions: a second, nested one would stream as a
+    // nested fragment, which hydration does not match.
     let record = Resource::new(
         move || (id(), refresh.get()),
-        |(id, _)| get_patient_record(id),
+        |(id, _)| async move {
+            let record = get_patient_record(id.clone()).await?;
+            let sessions = list_patient_sessions(id).await;
+            let therapists = list_therapists().await.unwrap_or_default();
+            Ok::<_, crate::error::AppError>((record, sessions, therapists))
+        },
     );
     view! {
         <Title text="Patient · Stillpoint" />
@@ -133,7 +143,7 @@ pub fn ClinicPatientPage() -> impl IntoView {
         {for_therapist(move || view! {
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || record.get().map(|result| match result {
-                    Ok(record) => view! { <Record record refresh /> }.into_any(),
+                    Ok((record, sessions, therapists)) => view! { <Record record sessions therapists refresh notice /> }.into_any(),
                     Err(err) => view! {
                         <h1>"Patient not found"</h1>
                         <p class="card" data-testid="record-problem">{error_text(&err)} " This patient is not on your care team, or does not exist."</p>
@@ -145,13 +155,19 @@ pub fn ClinicPatientPage() -> impl IntoView {
 }
 
 #[component]
-fn Record(record: PatientRecord, refresh: RwSignal<u32>) -> impl IntoView {
+fn Record(
+    record: PatientRecord,
+    sessions: Result<Vec<SessionWithReadiness>, crate::error::AppError>,
+    therapists: Vec<Colleague>,
+    refresh: RwSignal<u32>,
+    notice: RwSignal<Option<(bool, String)>>,
+) -> impl IntoView {
     let entries = record.entries.clone();
     let team = record.care_team.clone();
     view! {
         <h1>{record.display_name.clone()}</h1>
         <p class="hint">{record.username.clone()} {(!record.active).then_some(" · deactivated")}</p>
-        <PatientSessions patient_id=record.id.clone() />
+        <PatientSessions patient_id=record.id.clone() sessions refresh notice />
         <section class="card">
             <h2>"Check-ins and entries"</h2>
             {if entries.is_empty() {
@@ -163,7 +179,7 @@ fn Record(record: PatientRecord, refresh: RwSignal<u32>) -> impl IntoView {
         <section class="card">
             <h2>"Care team"</h2>
             <ul>{team.into_iter().map(|t| view! { <li>{t.display_name} " (" {t.username} ")"</li> }).collect_view()}</ul>
-            <AddColleague patient_id=record.id.clone() refresh />
+            <AddColleague patient_id=record.id.clone() therapists refresh />
         </section>
         <ResetLink patient_id=record.id />
     }
@@ -189,13 +205,17 @@ fn RecordEntry(entry: EntryView) -> impl IntoView {
                 <p class="entry-when">{when} {late}</p>
                 <p>{entry.summary.unwrap_or(entry.kind)}</p>
             </li>
-        }.into_any(),
+        }
+        .into_any(),
     }
 }
 
 #[component]
-fn AddColleague(patient_id: String, refresh: RwSignal<u32>) -> impl IntoView {
-    let therapists = Resource::new(|| (), |_| list_therapists());
+fn AddColleague(
+    patient_id: String,
+    therapists: Vec<Colleague>,
+    refresh: RwSignal<u32>,
+) -> impl IntoView {
     let choice = RwSignal::new(String::new());
     let message = RwSignal::new(None::<(bool, String)>);
     let patient_id = StoredValue::new(patient_id);
@@ -217,11 +237,9 @@ fn AddColleague(patient_id: String, refresh: RwSignal<u32>) -> impl IntoView {
                 <label for="colleague">"Add a colleague to this care team"</label>
                 <select id="colleague" on:change=move |ev| choice.set(event_target_value(&ev))>
                     <option value="">"Choose a therapist"</option>
-                    <Transition>
-                        {move || therapists.get().and_then(Result::ok).map(|list| list.into_iter().map(|t| view! {
-                            <option value=t.username.clone()>{t.display_name} " (" {t.username.clone()} ")"</option>
-                        }).collect_view())}
-                    </Transition>
+                    {therapists.into_iter().map(|t| view! {
+                        <option value=t.username.clone()>{t.display_name} " (" {t.username.clone()} ")"</option>
+                    }).collect_view()}
                 </select>
             </div>
             <button type="submit" class="button secondary">"Add to care team"</button>

@@ -4,20 +4,21 @@
 use leptos::prelude::*;
 
 use crate::api::sessions::{
-    NOTE_MAX, SessionWithReadiness, cancel_session, list_patient_sessions, reschedule_session,
-    schedule_session,
+    NOTE_MAX, SessionWithReadiness, cancel_session, reschedule_session, schedule_session,
 };
 use crate::components::preparation::readiness_line;
 use crate::components::{FormStatus, error_text};
 use crate::domain::preparation::{ItemState, Readiness, Route};
+use crate::error::AppError;
 use crate::sync_state::use_sync_state;
 
 /// The browser's own time zone, e.g. "Europe/London" (empty while rendering on the server).
 fn browser_time_zone() -> String {
     #[cfg(feature = "hydrate")]
     {
-        let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
-            .resolved_options();
+        let options =
+            js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+                .resolved_options();
         if let Some(zone) = js_sys::Reflect::get(&options, &"timeZone".into())
             .ok()
             .and_then(|v| v.as_string())
@@ -29,48 +30,53 @@ fn browser_time_zone() -> String {
 }
 
 #[component]
-pub fn PatientSessions(patient_id: String) -> impl IntoView {
-    let refresh = RwSignal::new(0u32);
-    let id = StoredValue::new(patient_id);
-    let sessions = Resource::new(move || refresh.get(), move |_| list_patient_sessions(id.get_value()));
+pub fn PatientSessions(
+    patient_id: String,
+    sessions: Result<Vec<SessionWithReadiness>, AppError>,
+    refresh: RwSignal<u32>,
+    notice: RwSignal<Option<(bool, String)>>,
+) -> impl IntoView {
+    let list = match sessions {
+        Ok(list) => {
+            let (upcoming, rest): (Vec<_>, Vec<_>) = list
+                .into_iter()
+                .partition(|s| !s.past && !s.session.cancelled);
+            let upcoming_view = if upcoming.is_empty() {
+                view! { <p>"No upcoming session."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="session-list">
+                        {upcoming.into_iter().map(|s| view! { <UpcomingSession item=s refresh notice /> }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            };
+            let rest_view = (!rest.is_empty()).then(|| {
+                view! {
+                    <details class="past-sessions">
+                        <summary>"Past and cancelled sessions"</summary>
+                        <ul>
+                            {rest.into_iter().rev().map(|s| view! {
+                                <li>
+                                    {s.session.when.clone()} " · " {s.session.route.label()}
+                                    {s.session.cancelled.then_some(" · cancelled")}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </details>
+                }
+                .into_any()
+            });
+            view! { {upcoming_view} {rest_view} }.into_any()
+        }
+        Err(err) => view! { <p role="alert">{error_text(&err)}</p> }.into_any(),
+    };
     view! {
         <section class="card" aria-labelledby="sessions-title" data-testid="sessions">
             <h2 id="sessions-title">"Dosing sessions"</h2>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
-                {move || sessions.get().map(|result| match result {
-                    Ok(list) => {
-                        let (upcoming, rest): (Vec<_>, Vec<_>) = list
-                            .into_iter()
-                            .partition(|s| !s.past && !s.session.cancelled);
-                        view! {
-                            {if upcoming.is_empty() {
-                                view! { <p>"No upcoming session."</p> }.into_any()
-                            } else {
-                                view! {
-                                    <ul class="session-list">
-                                        {upcoming.into_iter().map(|s| view! { <UpcomingSession item=s refresh /> }).collect_view()}
-                                    </ul>
-                                }.into_any()
-                            }}
-                            {(!rest.is_empty()).then(|| view! {
-                                <details class="past-sessions">
-                                    <summary>"Past and cancelled sessions"</summary>
-                                    <ul>
-                                        {rest.into_iter().rev().map(|s| view! {
-                                            <li>
-                                                {s.session.when.clone()} " · " {s.session.route.label()}
-                                                {s.session.cancelled.then(|| " · cancelled")}
-                                            </li>
-                                        }).collect_view()}
-                                    </ul>
-                                </details>
-                            })}
-                        }.into_any()
-                    }
-                    Err(err) => view! { <p role="alert">{error_text(&err)}</p> }.into_any(),
-                })}
-            </Transition>
-            <ScheduleForm patient_id=id.get_value() refresh />
+            <FormStatus message=notice />
+            {list}
+            <ScheduleForm patient_id refresh notice />
         </section>
     }
 }
@@ -126,10 +132,15 @@ fn WhenInputs(fields: WhenFields, prefix: String) -> impl IntoView {
                 prop:value=move || fields.location.get() on:input=move |ev| fields.location.set(event_target_value(&ev)) />
         </div>
     }
+    .into_any()
 }
 
 #[component]
-fn ScheduleForm(patient_id: String, refresh: RwSignal<u32>) -> impl IntoView {
+fn ScheduleForm(
+    patient_id: String,
+    refresh: RwSignal<u32>,
+    notice: RwSignal<Option<(bool, String)>>,
+) -> impl IntoView {
     let sync = use_sync_state();
     let fields = WhenFields::new(String::new(), String::new(), String::new(), String::new());
     Effect::new(move |_| {
@@ -152,9 +163,8 @@ fn ScheduleForm(patient_id: String, refresh: RwSignal<u32>) -> impl IntoView {
             .await
             {
                 Ok(session) => {
-                    message.set(Some((true, format!("Scheduled for {}.", session.when))));
-                    fields.starts_at.set(String::new());
-                    fields.location.set(String::new());
+                    message.set(None);
+                    notice.set(Some((true, format!("Scheduled for {}.", session.when))));
                     refresh.update(|n| *n += 1);
                 }
                 Err(err) => message.set(Some((false, error_text(&err)))),
@@ -172,7 +182,11 @@ fn ScheduleForm(patient_id: String, refresh: RwSignal<u32>) -> impl IntoView {
 }
 
 #[component]
-fn UpcomingSession(item: SessionWithReadiness, refresh: RwSignal<u32>) -> impl IntoView {
+fn UpcomingSession(
+    item: SessionWithReadiness,
+    refresh: RwSignal<u32>,
+    notice: RwSignal<Option<(bool, String)>>,
+) -> impl IntoView {
     let session = item.session.clone();
     let session_id = StoredValue::new(session.id.clone());
     let fields = WhenFields::new(
@@ -195,53 +209,81 @@ fn UpcomingSession(item: SessionWithReadiness, refresh: RwSignal<u32>) -> impl I
             )
             .await
             {
-                Ok(_) => refresh.update(|n| *n += 1),
+                Ok(moved) => {
+                    notice.set(Some((true, format!("Moved to {}.", moved.when))));
+                    refresh.update(|n| *n += 1);
+                }
                 Err(err) => message.set(Some((false, error_text(&err)))),
             }
         });
     };
+    let when_text = StoredValue::new(session.when.clone());
     let cancel = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         leptos::task::spawn_local(async move {
             match cancel_session(session_id.get_value(), reason.get_untracked()).await {
-                Ok(()) => refresh.update(|n| *n += 1),
+                Ok(()) => {
+                    notice.set(Some((
+                        true,
+                        format!("The session on {} was cancelled.", when_text.get_value()),
+                    )));
+                    refresh.update(|n| *n += 1);
+                }
                 Err(err) => message.set(Some((false, error_text(&err)))),
             }
         });
     };
     let prefix = format!("s-{}", session.id);
+    // Each part is type-erased so the page's view type stays shallow enough to compile.
+    let reschedule_form = view! {
+        <details>
+            <summary>"Reschedule"</summary>
+            <form class="stack-form" on:submit=reschedule novalidate>
+                <WhenInputs fields prefix=prefix.clone() />
+                <button type="submit" class="button secondary">"Save new time"</button>
+            </form>
+        </details>
+    }
+    .into_any();
+    let reason_id = format!("{prefix}-reason");
+    let cancel_form = view! {
+        <details>
+            <summary>"Cancel this session"</summary>
+            <form class="stack-form" on:submit=cancel novalidate>
+                <div class="field">
+                    <label for=reason_id.clone()>"Reason the patient will see (optional)"</label>
+                    <input id=reason_id type="text" maxlength=NOTE_MAX.to_string()
+                        prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
+                </div>
+                <button type="submit" class="button danger">"Cancel session"</button>
+            </form>
+        </details>
+    }
+    .into_any();
+    let readiness = item
+        .readiness
+        .map(|r| view! { <ReadinessView readiness=r /> }.into_any());
     view! {
         <li class="session-item" data-testid="upcoming-session">
             <p class="session-when"><strong>{session.when.clone()}</strong></p>
             <p class="hint">{session.route.label()} {(!session.location_note.is_empty()).then(|| format!(" · {}", session.location_note))}</p>
-            {item.readiness.map(|r| view! { <ReadinessView readiness=r /> })}
-            <details>
-                <summary>"Reschedule"</summary>
-                <form class="stack-form" on:submit=reschedule novalidate>
-                    <WhenInputs fields prefix=prefix.clone() />
-                    <button type="submit" class="button secondary">"Save new time"</button>
-                </form>
-            </details>
-            <details>
-                <summary>"Cancel this session"</summary>
-                <form class="stack-form" on:submit=cancel novalidate>
-                    <div class="field">
-                        <label for=format!("{prefix}-reason")>"Reason the patient will see (optional)"</label>
-                        <input id=format!("{prefix}-reason") type="text" maxlength=NOTE_MAX.to_string()
-                            prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
-                    </div>
-                    <button type="submit" class="button danger">"Cancel session"</button>
-                </form>
-            </details>
+            {readiness}
+            {reschedule_form}
+            {cancel_form}
             <FormStatus message />
         </li>
     }
+    .into_any()
 }
 
 #[component]
 fn ReadinessView(readiness: Readiness) -> impl IntoView {
     let line = readiness_line(&readiness);
-    let class = if readiness.ready { "readiness ready" } else { "readiness" };
+    let class = if readiness.ready {
+        "readiness-box ready"
+    } else {
+        "readiness-box"
+    };
     view! {
         <div class=class data-testid="therapist-readiness">
             <p><strong>"Readiness: "</strong>{line}</p>
@@ -264,4 +306,5 @@ fn ReadinessView(readiness: Readiness) -> impl IntoView {
             })}
         </div>
     }
+    .into_any()
 }

@@ -67,6 +67,7 @@ fn EntryItem(entry: EntryView) -> impl IntoView {
                 <p class="entry-when">{when}</p>
                 {entry.summary.map(|text| view! { <p>{text}</p> })}
             </li>
-        }.into_any(),
+        }
+        .into_any(),
     }
 }

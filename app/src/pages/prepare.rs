@@ -27,13 +27,14 @@ use crate::sync_state::use_sync_state;
 pub fn PreparePage() -> impl IntoView {
     let plan = plan_resource();
     let content = content_resource();
-    // Once the guides are known, ask the service worker to keep every guide page.
+    // Once the guides are known, ask the service worker to keep this page and every guide
+    // (also on a first visit, before the worker controlled the page).
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         if let Some(Ok(modules)) = content.get() {
-            crate::client::cache_pages(
-                modules.iter().map(|m| format!("/prepare/{}", m.meta.slug)).collect(),
-            );
+            let mut pages = vec!["/prepare".to_string()];
+            pages.extend(modules.iter().map(|m| format!("/prepare/{}", m.meta.slug)));
+            crate::client::cache_pages(pages);
         }
     });
     view! {
@@ -117,14 +118,27 @@ fn Checklist(plan: StoredValue<MyPlan>, session: SessionView, now: Signal<i64>) 
     // Ticks: each change is an entry in the outbox.
     let tick_message = RwSignal::new(None::<(bool, String)>);
     let set_tick = move |item: TickItem, done: bool| {
-        let tick = ReadinessTick { session_id: session_id(), item, done };
-        save(EntryKind::ReadinessTick, &tick, tick_message, "Saved on this phone.");
+        let tick = ReadinessTick {
+            session_id: session_id(),
+            item,
+            done,
+        };
+        save(
+            EntryKind::ReadinessTick,
+            &tick,
+            tick_message,
+            "Saved on this phone.",
+        );
     };
     let ticked = move |item: TickItem| {
         plan.with_value(|p| {
             all_facts(p, sync).iter().rev().find_map(|f| match f {
-                PrepFact::Tick { session_id: s, item: i, done, .. }
-                    if *i == item && session.with_value(|x| x.id == *s) => Some(*done),
+                PrepFact::Tick {
+                    session_id: s,
+                    item: i,
+                    done,
+                    ..
+                } if *i == item && session.with_value(|x| x.id == *s) => Some(*done),
                 _ => None,
             })
         })
@@ -136,10 +150,18 @@ fn Checklist(plan: StoredValue<MyPlan>, session: SessionView, now: Signal<i64>) 
     let intention_message = RwSignal::new(None::<(bool, String)>);
     let save_intention = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let entry = Intention { session_id: session_id(), text: intention.get_untracked() };
+        let entry = Intention {
+            session_id: session_id(),
+            text: intention.get_untracked(),
+        };
         match entry.validate() {
             Ok(valid) => {
-                save(EntryKind::Intention, &valid, intention_message, "Your intention is saved on this phone.");
+                save(
+                    EntryKind::Intention,
+                    &valid,
+                    intention_message,
+                    "Your intention is saved on this phone.",
+                );
                 intention.set(String::new());
             }
             Err(rejection) => intention_message.set(Some((false, rejection.reason))),
@@ -151,10 +173,18 @@ fn Checklist(plan: StoredValue<MyPlan>, session: SessionView, now: Signal<i64>) 
     let question_message = RwSignal::new(None::<(bool, String)>);
     let add_question = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let entry = SessionQuestion { session_id: session_id(), text: question.get_untracked() };
+        let entry = SessionQuestion {
+            session_id: session_id(),
+            text: question.get_untracked(),
+        };
         match entry.validate() {
             Ok(valid) => {
-                save(EntryKind::SessionQuestion, &valid, question_message, "Your question is saved. Your therapist will see it.");
+                save(
+                    EntryKind::SessionQuestion,
+                    &valid,
+                    question_message,
+                    "Your question is saved. Your therapist will see it.",
+                );
                 question.set(String::new());
             }
             Err(rejection) => question_message.set(Some((false, rejection.reason))),
@@ -301,7 +331,9 @@ fn read_status(facts: &[PrepFact], module: &ModuleContent) -> ReadStatus {
     let best = facts
         .iter()
         .filter_map(|f| match f {
-            PrepFact::ModuleRead { slug, version, .. } if *slug == module.meta.slug => Some(*version),
+            PrepFact::ModuleRead { slug, version, .. } if *slug == module.meta.slug => {
+                Some(*version)
+            }
             _ => None,
         })
         .max();
@@ -409,8 +441,16 @@ fn MarkRead(module: ModuleContent) -> impl IntoView {
         }
     };
     let on_click = move |_| {
-        let entry = ModuleRead { slug: slug.clone(), version };
-        save(EntryKind::ModuleRead, &entry, message, "Marked as read. Well done.");
+        let entry = ModuleRead {
+            slug: slug.clone(),
+            version,
+        };
+        save(
+            EntryKind::ModuleRead,
+            &entry,
+            message,
+            "Marked as read. Well done.",
+        );
     };
     view! {
         <section class="card mark-read">
