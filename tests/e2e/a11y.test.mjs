@@ -46,7 +46,7 @@ for (const scheme of ['light', 'dark']) {
       );
       const problems = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
       assert.deepEqual(problems, [], `${path} (${scheme})`);
-      await page.screenshot({ path: screenshotPath(`${scheme}${path === '/' ? '-today' : path.replace('/', '-')}`), fullPage: true });
+      await page.screenshot({ path: screenshotPath(`${scheme}${path === '/' ? '-today' : path.replaceAll('/', '-')}`), fullPage: true });
     }
     await page.close();
   });

@@ -4,6 +4,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import {
   freePort, tempDir, startServer, stopServer, launchPhone, setUpClinic, useSession, callApi,
   waitForServiceWorker, screenshotPath,
@@ -176,4 +179,80 @@ test('guides read and ticks made offline count toward readiness after sync, and 
   await therapist.screenshot({ path: screenshotPath('therapist-sees-ready'), fullPage: true });
   await therapist.close();
   await page.close();
+});
+
+/** Stores a session that already took place (the app refuses to schedule one in the past). */
+function seedPastSession(id, startedAt) {
+  const script = [
+    'import sqlite3, sys',
+    'db = sqlite3.connect(sys.argv[1], timeout=10)',
+    'at = int(sys.argv[4])',
+    "db.execute(\"insert into dosing_sessions (id, patient_id, starts_at, time_zone, route, location_note, status, cancel_reason, created_by, created_at, updated_at) values (?, ?, ?, 'America/New_York', 'lozenge', '', 'scheduled', '', null, ?, ?)\", (sys.argv[2], sys.argv[3], at, at, at))",
+    'db.commit()',
+  ].join('\n');
+  execFileSync('python3', ['-c', script, join(dataDir, 'stillpoint.db'), id, patientId, String(startedAt)]);
+}
+
+test('a day after a session its integration prompt is on Today, and the answer reaches the care team', async () => {
+  seedPastSession('01900000-0000-7000-8000-0000000000aa', Date.now() - 25 * 3600 * 1000);
+  const page = await patientPhone.context.newPage();
+  await page.goto(`${server.base}/`);
+  const prompt = page.getByTestId('integration-prompt');
+  await prompt.getByRole('heading', { name: 'One day after your session' }).waitFor();
+  assert.equal(await prompt.count(), 1, 'only the prompt that is due shows');
+  await waitForEnabled(page, 'Save your answer');
+  await page.screenshot({ path: screenshotPath('today-integration-prompt'), fullPage: true });
+
+  // An empty answer is refused on the phone.
+  await page.getByRole('button', { name: 'Save your answer' }).click();
+  await prompt.getByText('Please write your answer first.').waitFor();
+
+  await page.getByLabel(/What do you remember most/).fill('I felt calm for the first time in weeks.');
+  await page.getByRole('button', { name: 'Save your answer' }).click();
+  await page.getByText('Thank you for taking the time.').waitFor();
+  await prompt.waitFor({ state: 'detached' });
+  await page.getByTestId('sync-pending').filter({ hasText: 'Everything is sent.' }).waitFor({ timeout: 30_000 });
+
+  const record = await callApi(server.base, 'clinic/patient', clinic.therapist, { patient_id: patientId });
+  assert.equal(record.status, 200);
+  const summaries = record.json.entries.map((e) => e.summary);
+  assert.ok(
+    summaries.includes('One day after your session: I felt calm for the first time in weeks.'),
+    JSON.stringify(summaries),
+  );
+  // Answered: after a reload it stays away.
+  await page.reload();
+  await page.getByTestId('next-session').waitFor();
+  assert.equal(await page.getByTestId('integration-prompt').count(), 0);
+  await page.close();
+});
+
+test('pages with a session, a checklist and readiness pass axe (WCAG 2.1 AA) for patient and therapist', async () => {
+  const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+  const scan = async (cookie, paths) => {
+    // bypassCSP only so the test can inject axe; the app itself never needs it.
+    const phone = await launchPhone({ bypassCSP: true, timezoneId: 'America/New_York' });
+    await useSession(phone.context, server.base, cookie);
+    const page = await phone.context.newPage();
+    const problems = [];
+    for (const scheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+      for (const path of paths) {
+        await page.goto(`${server.base}${path}`);
+        await page.waitForLoadState('networkidle');
+        await page.addScriptTag({ path: AXE });
+        const result = await page.evaluate(async () =>
+          // eslint-disable-next-line no-undef
+          axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] })
+        );
+        for (const v of result.violations) {
+          problems.push(`${path} (${scheme}) ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+        }
+      }
+    }
+    await phone.close();
+    return problems;
+  };
+  assert.deepEqual(await scan(clinic.patient, ['/', '/prepare', '/prepare/if-needles-worry-you']), []);
+  assert.deepEqual(await scan(clinic.therapist, ['/clinic', `/clinic/patients/${patientId}`]), []);
 });

@@ -50,11 +50,12 @@ where
     let _ = (key, resource);
 }
 
-/// The patient's plan; loaded again after entries are sent, so it shows what the clinic has.
+/// The patient's plan, loaded once per page. What the patient does on the page shows at once
+/// from the outbox (and, once sent, from `SyncState::sent`), so the plan is not reloaded after
+/// a sync: reloading would rebuild the page under the patient's fingers.
 pub fn plan_resource() -> PlanResource {
-    let sync = use_sync_state();
     let plan = Resource::new(
-        move || sync.sent.with(Vec::len),
+        || (),
         |_| async { with_copy("plan", get_my_plan().await).await },
     );
     keep_copies("plan", plan);
@@ -185,37 +186,50 @@ pub fn NextSessionCard(plan: PlanResource) -> impl IntoView {
 
 /// Integration prompts that are due and not yet answered.
 #[component]
-pub fn DuePrompts(plan: PlanResource) -> impl IntoView {
+pub fn DuePrompts(
+    plan: PlanResource,
+    /// The thank-you, kept by the page so it stays after the answered prompt leaves.
+    thanks: RwSignal<Option<(bool, String)>>,
+) -> impl IntoView {
     let sync = use_sync_state();
     let clock = clock();
+    // Prompts that are due now and not answered, keyed so that a clock tick or an answer
+    // elsewhere never rebuilds a card someone is typing in.
+    let due = move || -> Vec<(SessionView, PromptKey)> {
+        let Some(Ok(plan)) = plan.get() else {
+            return Vec::new();
+        };
+        let now = clock.get().unwrap_or(plan.now);
+        let facts = all_facts(&plan, sync);
+        plan.sessions
+            .iter()
+            .filter(|s| !s.cancelled)
+            .flat_map(|s| s.prompts.iter().map(move |p| (s, p)))
+            .filter(|(s, p)| {
+                p.due_at <= now
+                    && now < p.due_at + PROMPT_SHOWN_FOR_MS
+                    && !prompt_answered(&facts, &s.id, p.key)
+            })
+            .map(|(s, p)| (s.clone(), p.key))
+            .collect()
+    };
     view! {
+        <FormStatus message=thanks />
         <Transition>
-            {move || plan.get().and_then(Result::ok).map(|plan| {
-                let now = clock.get().unwrap_or(plan.now);
-                let facts = all_facts(&plan, sync);
-                let due: Vec<(SessionView, PromptKey)> = plan
-                    .sessions
-                    .iter()
-                    .filter(|s| !s.cancelled)
-                    .flat_map(|s| s.prompts.iter().map(move |p| (s, p)))
-                    .filter(|(s, p)| {
-                        p.due_at <= now
-                            && now < p.due_at + PROMPT_SHOWN_FOR_MS
-                            && !prompt_answered(&facts, &s.id, p.key)
-                    })
-                    .map(|(s, p)| (s.clone(), p.key))
-                    .collect();
-                due.into_iter()
-                    .map(|(session, key)| view! { <PromptCard session key /> })
-                    .collect_view()
-            })}
+            <For each=due key=|(s, k)| (s.id.clone(), k.days()) let:item>
+                <PromptCard session=item.0 key=item.1 thanks />
+            </For>
         </Transition>
     }
 }
 
 /// One integration prompt with its answer box.
 #[component]
-fn PromptCard(session: SessionView, key: PromptKey) -> impl IntoView {
+fn PromptCard(
+    session: SessionView,
+    key: PromptKey,
+    thanks: RwSignal<Option<(bool, String)>>,
+) -> impl IntoView {
     let sync = use_sync_state();
     let text = RwSignal::new(String::new());
     let message = RwSignal::new(None::<(bool, String)>);
@@ -232,8 +246,8 @@ fn PromptCard(session: SessionView, key: PromptKey) -> impl IntoView {
             Ok(valid) => save(
                 EntryKind::IntegrationReflection,
                 &valid,
-                message,
-                "Saved on this phone. Thank you for taking the time.",
+                thanks,
+                "Thank you for taking the time. Your answer is saved on this phone.",
             ),
             Err(rejection) => message.set(Some((false, rejection.reason))),
         }

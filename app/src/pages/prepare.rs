@@ -380,13 +380,14 @@ pub fn ModulePage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
     let content = content_resource();
+    let plan = plan_resource();
     view! {
         <Title text="Guide · Stillpoint" />
         <p><A href="/prepare">"← Prepare"</A></p>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || content.get().map(|result| match result {
                 Ok(modules) => match modules.into_iter().find(|m| m.meta.slug == slug()) {
-                    Some(module) => view! { <ModuleBody module /> }.into_any(),
+                    Some(module) => view! { <ModuleBody module plan /> }.into_any(),
                     None => view! {
                         <h1>"Guide not found"</h1>
                         <p class="card">"This guide does not exist. " <A href="/prepare">"See all guides"</A></p>
@@ -402,7 +403,7 @@ pub fn ModulePage() -> impl IntoView {
 }
 
 #[component]
-fn ModuleBody(module: ModuleContent) -> impl IntoView {
+fn ModuleBody(module: ModuleContent, plan: PlanResource) -> impl IntoView {
     let me = use_me();
     let title = module.meta.title.clone();
     view! {
@@ -417,16 +418,15 @@ fn ModuleBody(module: ModuleContent) -> impl IntoView {
                 let role = me_role(me);
                 // Offline (role unknown) this is a patient's phone: staff pages are never kept.
                 matches!(role, Some(Some(Role::Patient)) | None)
-                    .then(|| view! { <MarkRead module=module.clone() /> })
+                    .then(|| view! { <MarkRead module=module.clone() plan /> })
             }}
         </Transition>
     }
 }
 
 #[component]
-fn MarkRead(module: ModuleContent) -> impl IntoView {
+fn MarkRead(module: ModuleContent, plan: PlanResource) -> impl IntoView {
     let sync = use_sync_state();
-    let plan: PlanResource = plan_resource();
     let message = RwSignal::new(None::<(bool, String)>);
     let slug = module.meta.slug.clone();
     let version = module.meta.version;
