@@ -130,8 +130,11 @@ async fn spawn_app_in(dir: TempDir, extra: &[&str]) -> TestApp {
     };
     let router = server::router(state, assets, settings);
     tokio::spawn(server::run(listener, router, std::future::pending()));
+    // A generous limit: a response (or a streamed page) that never finishes fails the test
+    // instead of hanging the suite.
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(60))
         .build()
         .expect("client");
     TestApp {
